@@ -1,0 +1,34 @@
+package dev.mcppool.internal;
+
+import dev.mcppool.HealthCheckMethod;
+import dev.mcppool.HealthCheckOutcome;
+
+import java.time.Duration;
+
+/**
+ * Opens, checks and closes the sessions of one kind (for example {@code McpSyncClient}) for the engine, which knows
+ * nothing of MCP itself. Implementations are thread-safe.
+ *
+ * @param <S> the session type
+ */
+public interface SessionFactory<S> {
+
+    /**
+     * Opens and initializes a session; blocks up to the creation timeout.
+     *
+     * @throws Exception whatever the SDK threw; the engine classifies it
+     */
+    S open(SessionSpec spec, SessionContext context) throws Exception;
+
+    /** Runs one health-check step within the timeout; never throws. */
+    HealthCheckOutcome check(S session, HealthCheckMethod method, Duration timeout);
+
+    /** Starts closing a session and returns at once; the close completes within the close timeout. */
+    void close(S session);
+
+    /** Closes a session, waiting at most until the close timeout; returns whether it closed gracefully. */
+    boolean closeGracefully(S session);
+
+    /** Releases the factory's own resources (HTTP client, threads) after every session is closed. */
+    void shutdown();
+}
