@@ -534,7 +534,7 @@ public final class PoolConfig {
             if (healthCheckMethods == null || healthCheckMethods.isEmpty()) {
                 problems.add("healthCheckMethods must name at least one method (PING, LIST_TOOLS, LIST_PROMPTS,"
                         + " LIST_RESOURCES, SKIP), but was " + (healthCheckMethods == null ? "null" : "empty"));
-            } else if (healthCheckMethods.contains(null)) {
+            } else if (healthCheckMethods.stream().anyMatch(java.util.Objects::isNull)) {
                 problems.add("healthCheckMethods must not contain null, but was " + healthCheckMethods);
             }
             if (!unknownHealthCheckMethods.isEmpty()) {

@@ -57,4 +57,13 @@ public interface PoolListener {
     /** A call failed because the server had forgotten the session, and was retried on a fresh session. */
     default void retriedAfterStaleSession(PoolKey key) {
     }
+
+    /** The pool finished closing; no event follows. Metrics bindings remove their meters here. */
+    default void poolClosed(String poolName) {
+    }
+
+    /** A listener that forwards every event to each of these, in order. */
+    static PoolListener all(PoolListener... listeners) {
+        return new CompositeListener(java.util.List.of(listeners));
+    }
 }

@@ -856,6 +856,7 @@ public final class PoolEngine<S> {
         partitions.clear();
         keyCount.set(0);
         factory.shutdown();
+        listener.poolClosed(name);
         log.debug("Pool {} closed {} sessions", name, toClose.size());
     }
 

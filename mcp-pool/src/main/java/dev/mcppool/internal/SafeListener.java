@@ -122,4 +122,13 @@ final class SafeListener implements PoolListener {
             failed("retriedAfterStaleSession", t);
         }
     }
+
+    @Override
+    public void poolClosed(String poolName) {
+        try {
+            delegate.poolClosed(poolName);
+        } catch (Throwable t) {
+            failed("poolClosed", t);
+        }
+    }
 }
