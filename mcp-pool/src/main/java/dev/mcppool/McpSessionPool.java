@@ -164,22 +164,19 @@ public final class McpSessionPool implements AutoCloseable {
         if (call == null) {
             throw new IllegalArgumentException("call must not be null");
         }
-        try {
-            return callOnce(route, call);
-        } catch (RuntimeException e) {
-            if (!Failures.isSessionNotFound(e)) {
-                throw e;
-            }
-            engine.recordStaleRetry(route.key());
-            log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
-            return callOnce(route, call);
-        }
-    }
-
-    private <T> T callOnce(Route route, Function<McpSyncClient, T> call) {
         PooledSessionLease lease = (PooledSessionLease) acquire(route);
         try {
-            return call.apply(lease.client());
+            try {
+                return call.apply(lease.client());
+            } catch (RuntimeException e) {
+                if (!Failures.isSessionNotFound(e)) {
+                    throw e;
+                }
+                engine.recordStaleRetry(route.key());
+                log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
+                lease = freshSession(route, lease);
+                return call.apply(lease.client());
+            }
         } catch (RuntimeException | Error e) {
             if (Failures.isSessionNotFound(e)) {
                 lease.markStale();
@@ -190,6 +187,21 @@ public final class McpSessionPool implements AutoCloseable {
         } finally {
             lease.close();
         }
+    }
+
+    /**
+     * After the server forgot a session. On Streamable HTTP the SDK's client has already started opening a new
+     * server session in place (and the retried request joins it), so the same client is kept: discarding it now
+     * would race that initialization and could leave a session open on the server that nobody closes. On SSE the
+     * lease is discarded and a new one acquired.
+     */
+    private PooledSessionLease freshSession(Route route, PooledSessionLease stale) {
+        if (route.target().transport() == Transport.STREAMABLE_HTTP) {
+            return stale;
+        }
+        stale.markStale();
+        stale.close();
+        return (PooledSessionLease) acquire(route);
     }
 
     /**

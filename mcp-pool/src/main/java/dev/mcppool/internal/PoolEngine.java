@@ -366,14 +366,13 @@ public final class PoolEngine<S> {
                 p.leased++;
                 e.state = PooledEntry.State.LEASED;
                 live.add(e);
-            } else {
-                totalSessions.decrementAndGet();
             }
         } finally {
             p.lock.unlock();
         }
         if (!accepted) {
             factory.close(e.session);
+            totalSessions.decrementAndGet();
             throw poolClosed();
         }
         return e;
@@ -723,7 +722,6 @@ public final class PoolEngine<S> {
         try {
             p.creating--;
             if (closed) {
-                totalSessions.decrementAndGet();
                 out.closeOnly(e);
             } else {
                 live.add(e);
@@ -844,7 +842,6 @@ public final class PoolEngine<S> {
                     continue;
                 }
                 e.state = PooledEntry.State.CLOSED;
-                totalSessions.decrementAndGet();
                 live.remove(e);
                 toClose.add(e);
             } finally {
@@ -852,6 +849,7 @@ public final class PoolEngine<S> {
             }
         }
         closeAll(toClose);
+        totalSessions.addAndGet(-toClose.size());
         toClose.forEach(e -> listener.discarded(e.partition.key, DiscardReason.SHUTDOWN));
         partitions.clear();
         keyCount.set(0);
@@ -980,10 +978,12 @@ public final class PoolEngine<S> {
         private List<DiscardReason> reasons;
         private List<Object[]> handoffs;
 
-        /** Under the lock: marks the entry closed and frees its global unit; its slot is gone with it. */
+        /**
+         * Under the lock: marks the entry closed; its slot is gone with it. Its global unit is freed only once the
+         * session has been closed, so open sessions never exceed {@code maxTotalSessions}, not even briefly.
+         */
         void discardLocked(PooledEntry<S> e, DiscardReason reason) {
             e.state = PooledEntry.State.CLOSED;
-            totalSessions.decrementAndGet();
             add(e, reason);
         }
 
@@ -1021,6 +1021,7 @@ public final class PoolEngine<S> {
                     DiscardReason reason = reasons.get(i);
                     live.remove(e);
                     factory.close(e.session);
+                    totalSessions.decrementAndGet();
                     if (reason != null) {
                         if (reason == DiscardReason.TTL || reason == DiscardReason.HEALTH) {
                             evictions.increment();

@@ -13,7 +13,6 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens {@link McpSyncClient} sessions over the SDK's Streamable HTTP and SSE client transports, all sharing one
- * {@link HttpClient} (one selector thread, one bounded executor) however many sessions are open.
+ * Opens {@link McpSyncClient} sessions over the SDK's Streamable HTTP and SSE client transports. Every session's
+ * {@link HttpClient} runs its work on one bounded executor shared by the pool, so worker threads do not grow with
+ * sessions; each client still has its own selector thread (the SDK builds one client per transport). Sharing one
+ * client across sessions was tried and dropped: when the SDK closes a session it cancels that session's in-flight
+ * exchanges, and the JDK's HTTP/1.1 connection pool then closed connections already reused by other sessions'
+ * requests ("connection closed locally") under concurrent load.
  *
  * <p>Headers: the session's headers go on every request through the transport's request template; the headers of
  * the current lease and call travel in the client's transport context and are set by a request customizer, so a
@@ -46,8 +49,6 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
     private final PoolConfig config;
     private final ExecutorService httpExecutor;
     private final ExecutorService worker;
-    private final HttpClient httpClient;
-    private final SharedHttpClientBuilder sharedBuilder;
     private final McpSchema.Implementation clientInfo;
 
     /**
@@ -62,10 +63,6 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
                 new LinkedBlockingQueue<>(), new NamedThreadFactory(threadName));
         executor.allowCoreThreadTimeOut(true);
         this.httpExecutor = executor;
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
-        config.httpClientCustomizer().ifPresent(customizer -> customizer.accept(builder));
-        this.httpClient = builder.executor(httpExecutor).connectTimeout(config.connectTimeout()).build();
-        this.sharedBuilder = new SharedHttpClientBuilder(httpClient);
         this.clientInfo = new McpSchema.Implementation(config.clientName(), config.clientVersion());
     }
 
@@ -81,8 +78,32 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
             client.initialize();
             return client;
         } catch (RuntimeException | Error e) {
-            close(client);
+            if (Failures.isInterrupt(e) || Thread.currentThread().isInterrupted()) {
+                finishAndClose(client);
+            } else {
+                close(client);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * The caller was interrupted while its {@code initialize} was on the wire: the server may open the session
+     * anyway. In the background, wait for that handshake (bounded by the creation timeout) and then close the
+     * session properly, so the server is not left holding a session nobody will ever close.
+     */
+    private void finishAndClose(McpSyncClient client) {
+        try {
+            worker.execute(() -> {
+                try {
+                    client.initialize();
+                } catch (RuntimeException e) {
+                    log.debug("Handshake of an abandoned session failed: {}", Failures.describe(e));
+                }
+                closeGracefully(client);
+            });
+        } catch (RejectedExecutionException e) {
+            close(client);
         }
     }
 
@@ -93,17 +114,25 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         return switch (spec.transport()) {
             case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(Urls.base(uri))
                     .endpoint(Urls.endpoint(uri, "/mcp"))
-                    .clientBuilder(sharedBuilder)
+                    .customizeClient(this::customizeClient)
+                    .connectTimeout(config.connectTimeout())
                     .requestBuilder(template)
                     .addHttpRequestCustomizer(this::customize)
                     .build();
             case SSE -> HttpClientSseClientTransport.builder(Urls.base(uri))
                     .sseEndpoint(Urls.endpoint(uri, "/sse"))
-                    .clientBuilder(sharedBuilder)
+                    .customizeClient(this::customizeClient)
+                    .connectTimeout(config.connectTimeout())
                     .requestBuilder(template)
                     .addHttpRequestCustomizer(this::customize)
                     .build();
         };
+    }
+
+    /** The caller's customization (TLS, proxy), then the pool's shared executor. */
+    private void customizeClient(HttpClient.Builder builder) {
+        config.httpClientCustomizer().ifPresent(customizer -> customizer.accept(builder));
+        builder.executor(httpExecutor);
     }
 
     /** See {@link McpSyncHttpClientRequestCustomizer}: bounds the DELETE and applies lease and call headers. */
@@ -146,7 +175,22 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         }
     }
 
+    /**
+     * One health-check request. If the server had forgotten the session, the SDK re-initializes the client in place
+     * at once; the step is repeated once, joining that initialization, so a session the SDK has healed is kept.
+     */
     private static Object run(McpSyncClient client, HealthCheckMethod method) {
+        try {
+            return request(client, method);
+        } catch (RuntimeException e) {
+            if (!Failures.isSessionNotFound(e)) {
+                throw e;
+            }
+            return request(client, method);
+        }
+    }
+
+    private static Object request(McpSyncClient client, HealthCheckMethod method) {
         return switch (method) {
             case PING -> client.ping();
             case LIST_TOOLS -> client.listTools();
@@ -176,24 +220,12 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         }
     }
 
+    /**
+     * Stops the shared executor once every session is closed. {@code shutdown}, not {@code shutdownNow}: a closed
+     * session's HTTP client may still finish its last exchange (the DELETE) on it.
+     */
     @Override
     public void shutdown() {
-        httpExecutor.shutdownNow();
-        shutdownHttpClient(httpClient);
-    }
-
-    /**
-     * Java 21 added {@code HttpClient.shutdownNow()}; on it the selector thread ends at once. On Java 17 the
-     * selector thread ends when the client is garbage-collected, which the pool allows by dropping every reference.
-     */
-    private static void shutdownHttpClient(HttpClient client) {
-        try {
-            Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
-            shutdownNow.invoke(client);
-        } catch (NoSuchMethodException e) {
-            // Java 17: nothing to call.
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            log.debug("HttpClient.shutdownNow failed: {}", e.toString());
-        }
+        httpExecutor.shutdown();
     }
 }
