@@ -123,6 +123,11 @@ public final class PoolEngine<S> {
                 makeRoom(p);
                 continue;
             }
+            if (reserved instanceof Waiter && !starved.isEmpty()) {
+                // Sessions released to idle before this caller joined the starved queue did not yield to it:
+                // look once more for an idle session elsewhere to close for room.
+                makeRoom(p);
+            }
             Grant grant = reserved instanceof Waiter w ? await(p, w, start, deadline) : (Grant) reserved;
             if (grant == Grant.CREATE) {
                 PooledEntry<S> created = create(p);
