@@ -1,15 +1,20 @@
 package dev.mcppool;
 
+import dev.mcppool.internal.SafeListener;
+
 import java.time.Duration;
 import java.util.List;
 
-/** Forwards each event to several listeners; see {@link PoolListener#all}. */
+/**
+ * Forwards each event to several listeners; see {@link PoolListener#all}. Each listener is isolated: one that throws
+ * does not keep the event from the others.
+ */
 final class CompositeListener implements PoolListener {
 
     private final List<PoolListener> listeners;
 
     CompositeListener(List<PoolListener> listeners) {
-        this.listeners = listeners;
+        this.listeners = listeners.stream().<PoolListener>map(SafeListener::new).toList();
     }
 
     @Override
@@ -18,8 +23,8 @@ final class CompositeListener implements PoolListener {
     }
 
     @Override
-    public void sessionCreationFailed(PoolKey key, Throwable error) {
-        listeners.forEach(l -> l.sessionCreationFailed(key, error));
+    public void sessionCreationFailed(PoolKey key, Duration duration, Throwable error) {
+        listeners.forEach(l -> l.sessionCreationFailed(key, duration, error));
     }
 
     @Override

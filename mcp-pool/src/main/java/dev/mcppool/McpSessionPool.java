@@ -57,19 +57,24 @@ public final class McpSessionPool implements AutoCloseable {
     private final String name;
     private final KeyDeriver keys;
     private final ExecutorService worker;
+    private final ThreadPoolExecutor closer;
     private final PoolEngine<McpSyncClient> engine;
     private final ScheduledExecutorService housekeeper;
 
     private McpSessionPool(PoolConfig config) {
         this.config = config;
-        this.name = "mcp-pool-" + IDS.incrementAndGet();
+        this.name = config.name().orElseGet(() -> "mcp-pool-" + IDS.incrementAndGet());
         this.keys = new KeyDeriver(config.identityHeaders(), config.identityExtractor());
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new NamedThreadFactory(name + "-worker"));
         workers.allowCoreThreadTimeOut(true);
         this.worker = workers;
-        this.engine = new PoolEngine<>(config, new SyncSessionFactory(config, worker, name + "-http"), worker, name);
+        this.closer = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreadFactory(name + "-closer"));
+        closer.allowCoreThreadTimeOut(true);
+        this.engine = new PoolEngine<>(config, new SyncSessionFactory(config, worker, name + "-http"), worker, closer,
+                name);
         if (config.backgroundHousekeeping()) {
             ScheduledThreadPoolExecutor scheduler =
                     new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name + "-housekeeper"));
@@ -157,6 +162,11 @@ public final class McpSessionPool implements AutoCloseable {
      */
     public <T> T call(McpTarget target, CallerIdentity identity, Function<McpSyncClient, T> call) {
         return call(route(target, identity), call);
+    }
+
+    /** {@link #call(McpTarget, CallerIdentity, Function)} within a conversation scope. */
+    public <T> T call(McpTarget target, CallerIdentity identity, Function<McpSyncClient, T> call, String scope) {
+        return call(route(target, identity, scope), call);
     }
 
     /** {@link #call(McpTarget, CallerIdentity, Function)} for a route derived earlier. */
@@ -269,6 +279,13 @@ public final class McpSessionPool implements AutoCloseable {
         }
         engine.close();
         worker.shutdownNow();
+        closer.shutdown();
+        try {
+            closer.awaitTermination(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closer.shutdownNow();
     }
 
     private SessionSpec specOf(Route route) {

@@ -54,6 +54,7 @@ public final class PoolConfig {
     private final boolean backgroundHousekeeping;
     private final Ticker ticker;
     private final PoolListener listener;
+    private final String name;
 
     private PoolConfig(Builder b) {
         maxSessionsPerKey = b.maxSessionsPerKey;
@@ -85,6 +86,7 @@ public final class PoolConfig {
         backgroundHousekeeping = b.backgroundHousekeeping;
         ticker = b.ticker;
         listener = b.listener;
+        name = b.name;
     }
 
     public static Builder builder() {
@@ -242,6 +244,11 @@ public final class PoolConfig {
         return listener;
     }
 
+    /** The pool's name, if one was set: it prefixes the pool's thread names and tags its metrics. */
+    public Optional<String> name() {
+        return Optional.ofNullable(name);
+    }
+
     @Override
     public String toString() {
         return "PoolConfig[maxSessionsPerKey=" + maxSessionsPerKey + ", maxTotalSessions=" + maxTotalSessions
@@ -292,6 +299,7 @@ public final class PoolConfig {
         private Ticker ticker = Ticker.system();
         private PoolListener listener = PoolListener.NOOP;
         private List<String> unknownHealthCheckMethods = List.of();
+        private String name;
 
         private Builder() {
         }
@@ -326,6 +334,7 @@ public final class PoolConfig {
             backgroundHousekeeping = c.backgroundHousekeeping;
             ticker = c.ticker;
             listener = c.listener;
+            name = c.name;
         }
 
         public Builder maxSessionsPerKey(int value) {
@@ -507,6 +516,15 @@ public final class PoolConfig {
             return this;
         }
 
+        /**
+         * Names the pool (letters, digits, '.', '_' and '-', at most 64 characters); by default pools are named
+         * {@code mcp-pool-N}. Give each pool of a process its own name.
+         */
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
         /** Validates every value and builds the configuration. */
         public PoolConfig build() {
             List<String> problems = new ArrayList<>();
@@ -568,6 +586,9 @@ public final class PoolConfig {
             }
             if (listener == null) {
                 problems.add("listener must not be null (use PoolListener.NOOP)");
+            }
+            if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                problems.add("name must be 1 to 64 letters, digits, '.', '_' or '-', but was " + quoted(name));
             }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid pool configuration: " + String.join("; ", problems));

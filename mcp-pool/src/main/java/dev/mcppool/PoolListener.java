@@ -22,8 +22,8 @@ public interface PoolListener {
     default void sessionCreated(PoolKey key, Duration duration) {
     }
 
-    /** Opening a session failed. */
-    default void sessionCreationFailed(PoolKey key, Throwable error) {
+    /** Opening a session failed after this long. */
+    default void sessionCreationFailed(PoolKey key, Duration duration, Throwable error) {
     }
 
     /** A lease was handed out: from an idle session ({@code hit}) or a new one, after waiting this long. */

@@ -304,8 +304,8 @@ public final class TestMcpServer implements AutoCloseable {
 
 	/**
 	 * Holds every {@code initialize} request without answering it until
-	 * {@link #clearInitializeFault()} (then it is served) or until the server stops (then it gets
-	 * 503). Stopping is never delayed by held requests.
+	 * {@link #clearInitializeFault()} or until the server stops; either way it is then answered 503,
+	 * because its client has given up by then. Stopping is never delayed by held requests.
 	 */
 	public void hangInitialize() {
 		faults.hangInitialize();

@@ -13,6 +13,9 @@ public final class Failures {
     /** The message of the SDK's exception for a call on a session the server has forgotten. */
     private static final String SESSION_TERMINATED = "MCP session with server terminated";
 
+    /** The SDK's SSE transport when the server answers 404 to a message for a session id it does not know. */
+    private static final String SSE_SESSION_UNKNOWN = "Sending message failed with a non-OK HTTP code: 404";
+
     private Failures() {
     }
 
@@ -25,7 +28,8 @@ public final class Failures {
             if (c instanceof McpTransportSessionNotFoundException) {
                 return true;
             }
-            if (c.getMessage() != null && c.getMessage().startsWith(SESSION_TERMINATED)) {
+            String m = c.getMessage();
+            if (m != null && (m.startsWith(SESSION_TERMINATED) || m.startsWith(SSE_SESSION_UNKNOWN))) {
                 return true;
             }
         }

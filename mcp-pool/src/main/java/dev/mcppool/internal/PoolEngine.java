@@ -64,6 +64,7 @@ public final class PoolEngine<S> {
     private final Ticker ticker;
     private final SafeListener listener;
     private final ExecutorService worker;
+    private final java.util.concurrent.Executor closer;
     private final String name;
     private final int maxPerKey;
     private final int maxTotal;
@@ -89,12 +90,18 @@ public final class PoolEngine<S> {
     private final LongAdder creationFailures = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
 
-    public PoolEngine(PoolConfig config, SessionFactory<S> factory, ExecutorService worker, String name) {
+    /**
+     * @param worker runs keepalive pings and warm-up creations
+     * @param closer closes discarded sessions; a session's global unit is freed when its close has finished
+     */
+    public PoolEngine(PoolConfig config, SessionFactory<S> factory, ExecutorService worker,
+            java.util.concurrent.Executor closer, String name) {
         this.config = config;
         this.factory = factory;
         this.ticker = config.ticker();
         this.listener = new SafeListener(config.listener());
         this.worker = worker;
+        this.closer = closer;
         this.name = name;
         this.maxPerKey = config.maxSessionsPerKey();
         this.maxTotal = config.maxTotalSessions();
@@ -362,6 +369,7 @@ public final class PoolEngine<S> {
     /** Opens a session in a creation slot the caller holds; the slot is freed on every failure path. */
     private PooledEntry<S> create(Partition<S> p) {
         PooledEntry<S> e = open(p);
+        misses.increment();
         boolean accepted;
         p.lock.lock();
         try {
@@ -399,16 +407,15 @@ public final class PoolEngine<S> {
             session = factory.open(spec, context);
         } catch (Throwable t) {
             releaseCreateSlot(p);
-            throw creationFailed(p, breaker, t);
+            throw creationFailed(p, breaker, t, Duration.ofNanos(System.nanoTime() - start));
         }
         breaker.onSuccess();
-        misses.increment();
         listener.sessionCreated(p.key, Duration.ofNanos(System.nanoTime() - start));
         long now = ticker.nanoTime();
         return new PooledEntry<>(session, p, context, now, now + lifetimeNanos(), gen);
     }
 
-    private RuntimeException creationFailed(Partition<S> p, CircuitBreaker breaker, Throwable t) {
+    private RuntimeException creationFailed(Partition<S> p, CircuitBreaker breaker, Throwable t, Duration took) {
         if (t instanceof VirtualMachineError error) {
             breaker.onAbandoned();
             throw error;
@@ -427,7 +434,7 @@ public final class PoolEngine<S> {
             breakerTrips.increment();
         }
         creationFailures.increment();
-        listener.sessionCreationFailed(p.key, t);
+        listener.sessionCreationFailed(p.key, took, t);
         String why = callerSpecific ? "the server rejected the credentials (HTTP 401/403)" : Failures.describe(t);
         log.debug("Opening a session for {} failed: {}", p.key, why);
         return new SessionCreationException("could not open an MCP session to " + p.spec.displayUrl() + " ("
@@ -970,6 +977,40 @@ public final class PoolEngine<S> {
         return totalSessions.get();
     }
 
+    /**
+     * Closes a discarded session on the closer (gracefully: its DELETE is bounded by the close timeout) and only then
+     * frees its global unit, so sessions open anywhere never exceed {@code maxTotalSessions}; then lets starved keys
+     * use the room.
+     */
+    private void closeAndFree(PooledEntry<S> e, DiscardReason reason) {
+        Runnable close = () -> {
+            try {
+                factory.closeGracefully(e.session);
+            } finally {
+                freed(e, reason);
+            }
+        };
+        try {
+            closer.execute(close);
+        } catch (java.util.concurrent.RejectedExecutionException rejected) {
+            factory.close(e.session);
+            freed(e, reason);
+        }
+    }
+
+    private void freed(PooledEntry<S> e, DiscardReason reason) {
+        totalSessions.decrementAndGet();
+        if (reason != null) {
+            if (reason == DiscardReason.TTL || reason == DiscardReason.HEALTH) {
+                evictions.increment();
+            }
+            listener.discarded(e.partition.key, reason);
+        }
+        if (!starved.isEmpty()) {
+            wakeStarved();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ outcomes
 
     /**
@@ -1023,16 +1064,8 @@ public final class PoolEngine<S> {
             if (discards != null) {
                 for (int i = 0; i < discards.size(); i++) {
                     PooledEntry<S> e = discards.get(i);
-                    DiscardReason reason = reasons.get(i);
                     live.remove(e);
-                    factory.close(e.session);
-                    totalSessions.decrementAndGet();
-                    if (reason != null) {
-                        if (reason == DiscardReason.TTL || reason == DiscardReason.HEALTH) {
-                            evictions.increment();
-                        }
-                        listener.discarded(e.partition.key, reason);
-                    }
+                    closeAndFree(e, reasons.get(i));
                 }
             }
             if (handoffs != null) {

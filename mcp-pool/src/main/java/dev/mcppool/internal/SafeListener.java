@@ -15,14 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Delivers events to the user's listener; a listener that throws is logged once per event type and ignored. */
-final class SafeListener implements PoolListener {
+public final class SafeListener implements PoolListener {
 
     private static final Logger log = LoggerFactory.getLogger(SafeListener.class);
 
     private final PoolListener delegate;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    SafeListener(PoolListener delegate) {
+    public SafeListener(PoolListener delegate) {
         this.delegate = delegate;
     }
 
@@ -43,9 +43,9 @@ final class SafeListener implements PoolListener {
     }
 
     @Override
-    public void sessionCreationFailed(PoolKey key, Throwable error) {
+    public void sessionCreationFailed(PoolKey key, Duration duration, Throwable error) {
         try {
-            delegate.sessionCreationFailed(key, error);
+            delegate.sessionCreationFailed(key, duration, error);
         } catch (Throwable t) {
             failed("sessionCreationFailed", t);
         }

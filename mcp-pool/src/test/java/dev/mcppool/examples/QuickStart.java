@@ -17,7 +17,7 @@ final class QuickStart {
     }
 
     static CallToolResult run(String url, String user, String token) {
-        // quick-start:begin
+        // tag::quick-start[]
         try (McpSessionPool pool = McpSessionPool.create()) {
             McpTarget server = McpTarget.streamableHttp(url);
             CallerIdentity caller = CallerIdentity.of(user, Map.of("Authorization", "Bearer " + token));
@@ -26,6 +26,6 @@ final class QuickStart {
                         .name("echo").arguments(Map.of("text", "hello")).build());
             }
         }
-        // quick-start:end
+        // end::quick-start[]
     }
 }

@@ -10,8 +10,8 @@ final class Snippets {
     }
 
     static String region(String source, String name) {
-        int begin = source.indexOf("// " + name + ":begin");
-        int end = source.indexOf("// " + name + ":end");
+        int begin = source.indexOf("// tag::" + name + "[]");
+        int end = source.indexOf("// end::" + name + "[]");
         if (begin < 0 || end < begin) {
             throw new IllegalArgumentException("no region " + name);
         }

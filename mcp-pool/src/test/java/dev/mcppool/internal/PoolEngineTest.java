@@ -65,7 +65,7 @@ class PoolEngineTest {
     }
 
     private PoolEngine<FakeSessionFactory.Session> engine(PoolConfig config) {
-        engine = new PoolEngine<>(config, factory, worker, "test-pool");
+        engine = new PoolEngine<>(config, factory, worker, Runnable::run, "test-pool");
         return engine;
     }
 

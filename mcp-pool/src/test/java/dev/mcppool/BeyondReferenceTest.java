@@ -1,0 +1,281 @@
+package dev.mcppool;
+
+import static dev.mcppool.Tools.counter;
+import static dev.mcppool.Tools.echo;
+import static dev.mcppool.Tools.whoami;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcppool.testing.RecordedRequest;
+import dev.mcppool.testing.WhoAmI;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What the reference pool lacked: conversation scope, stale-session recovery, global bounds, warm-up, drain. */
+class BeyondReferenceTest extends PoolFixture {
+
+    private static final CallerIdentity ALICE = CallerIdentity.of("alice", Map.of("Authorization", "Bearer a"));
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void twoConversationsOfOneUserNeverShareServerState(Transport transport) {
+        var pool = pool();
+        var target = target(transport);
+        int one = 0;
+        int two = 0;
+        for (int i = 0; i < 5; i++) {
+            one = pool.call(target, ALICE, c -> counter(c), "conversation-1");
+            if (i < 3) {
+                two = pool.call(target, ALICE, c -> counter(c), "conversation-2");
+            }
+        }
+        assertThat(one).isEqualTo(5);
+        assertThat(two).isEqualTo(3);
+
+        // Without a scope both conversations share the user's session: the counter reaches 8.
+        var shared = pool();
+        int last = 0;
+        for (int i = 0; i < 8; i++) {
+            last = shared.call(target, ALICE, c -> counter(c));
+        }
+        assertThat(last).isEqualTo(8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void perCallHeadersReachOnlyTheirOwnCall(Transport transport) {
+        var pool = pool();
+        String sessionId;
+        try (var lease = pool.acquire(target(transport), ALICE)) {
+            lease.setCallHeaders(Map.of("traceparent", "00-aaaa-01"));
+            WhoAmI first = whoami(lease.client());
+            lease.setCallHeaders(Map.of("traceparent", "00-bbbb-01"));
+            WhoAmI second = whoami(lease.client());
+            assertThat(first.header("traceparent")).isEqualTo("00-aaaa-01");
+            assertThat(second.header("traceparent")).isEqualTo("00-bbbb-01");
+            assertThat(second.sessionId()).isEqualTo(first.sessionId());
+            sessionId = first.sessionId();
+        }
+        try (var lease = pool.acquire(target(transport), ALICE)) {
+            WhoAmI next = whoami(lease.client());
+            assertThat(next.sessionId()).isEqualTo(sessionId);
+            assertThat(next.header("traceparent")).isNull();
+            assertThat(next.header("authorization")).isEqualTo("Bearer a");
+        }
+        assertThat(pool.route(target(transport), ALICE.withHeader("traceparent", "00-cccc-01")).key())
+                .isEqualTo(pool.route(target(transport), ALICE).key());
+    }
+
+    /**
+     * Streamable HTTP: no call fails. SSE: a call whose message the old server accepted just before it forgot the
+     * session never gets its answer (the event stream is gone) and times out; it may have run, so it is not retried
+     * and is allowed here. A call rejected with 404 must never reach the caller on either transport.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void callersKeepSucceedingWhileTheServerForgetsItsSessions(Transport transport) throws Exception {
+        var pool = pool(config().maxSessionsPerKey(4).requestTimeout(Duration.ofSeconds(2)).build());
+        var target = target(transport);
+        int threads = 4;
+        var rejected = new AtomicInteger();
+        var ambiguous = new AtomicInteger();
+        var calls = new AtomicInteger();
+        var stop = new AtomicBoolean();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(executor.submit(() -> {
+                while (!stop.get()) {
+                    try {
+                        assertThat((String) pool.call(target, ALICE, c -> echo(c, "x"))).isEqualTo("x");
+                        calls.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        if (dev.mcppool.internal.Failures.isTimeout(e)) {
+                            ambiguous.incrementAndGet();
+                        } else {
+                            rejected.incrementAndGet();
+                        }
+                    }
+                }
+            }));
+        }
+        for (int round = 0; round < 3; round++) {
+            int before = calls.get();
+            Awaitility.await().until(() -> calls.get() > before + 20);
+            server.forgetAllSessions();
+        }
+        int before = calls.get();
+        Awaitility.await().until(() -> calls.get() > before + 20);
+        stop.set(true);
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        executor.shutdown();
+
+        assertThat(rejected.get()).isZero();
+        if (transport == Transport.STREAMABLE_HTTP) {
+            assertThat(ambiguous.get()).isZero();
+        }
+        assertThat(pool.stats().staleRetries()).isPositive();
+    }
+
+    @Test
+    void callersRecoverAfterTheServerRestartsOnTheSamePort() {
+        var pool = pool();
+        var target = target(Transport.STREAMABLE_HTTP);
+        assertThat((String) pool.call(target, ALICE, c -> echo(c, "before"))).isEqualTo("before");
+        server.restart();
+        assertThat((String) pool.call(target, ALICE, c -> echo(c, "after"))).isEqualTo("after");
+        assertThat(pool.stats().staleRetries()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aConnectionDroppedMidCallIsAClearErrorAndIsNotRetried(Transport transport) {
+        var pool = pool(config().requestTimeout(Duration.ofSeconds(3)).build());
+        var target = target(transport);
+        pool.call(target, ALICE, c -> echo(c, "warm"));
+        long toolCalls = server.toolCallCount();
+        server.dropNextToolCall();
+        assertThatThrownBy(() -> pool.call(target, ALICE, c -> echo(c, "dropped")))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(server.toolCallCount()).isEqualTo(toolCalls);
+        assertThat(pool.stats().staleRetries()).isZero();
+        assertThat(pool.stats().idle()).isZero();
+        assertThat((String) pool.call(target, ALICE, c -> echo(c, "next"))).isEqualTo("next");
+    }
+
+    @Test
+    void theGlobalCapIsNeverExceededByManyThreadsOverManyKeys() throws Exception {
+        var pool = pool(config().maxSessionsPerKey(2).maxTotalSessions(6).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        var peak = new AtomicInteger();
+        var start = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(10);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 10; t++) {
+            futures.add(executor.submit(() -> {
+                start.await();
+                for (int i = 0; i < 30; i++) {
+                    var caller = CallerIdentity.user("user-" + ThreadLocalRandom.current().nextInt(12));
+                    pool.call(target, caller, c -> echo(c, "x"));
+                    peak.accumulateAndGet(server.liveSessions(), Math::max);
+                    peak.accumulateAndGet(pool.stats().totalSessions(), Math::max);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        executor.shutdown();
+        assertThat(peak.get()).isLessThanOrEqualTo(6);
+        assertThat(pool.stats().totalSessions()).isLessThanOrEqualTo(6);
+    }
+
+    @Test
+    void a401ForOneIdentityLeavesTheBreakerClosedForEveryoneElse() {
+        var pool = pool(config().breakerFailureThreshold(2).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        server.rejectWhen(r -> "Bearer stolen".equals(r.header("authorization")), 401);
+        var mallory = CallerIdentity.of("mallory", Map.of("Authorization", "Bearer stolen"));
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> pool.acquire(target, mallory))
+                    .isInstanceOfSatisfying(SessionCreationException.class,
+                            e -> assertThat(e.isCallerSpecific()).isTrue())
+                    .hasMessageContaining("401");
+        }
+        assertThat((String) pool.call(target, ALICE, c -> echo(c, "fine"))).isEqualTo("fine");
+        assertThat(pool.stats().breakerTrips()).isZero();
+    }
+
+    @Test
+    void keepalivePingsIdleSessionsInTheBackground() {
+        var pool = pool(config().keepaliveInterval(Duration.ofSeconds(30)).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        pool.call(target, ALICE, c -> echo(c, "x"));
+        long pings = server.pingCount();
+        clock.advance(Duration.ofSeconds(29));
+        pool.maintain();
+        assertThat(server.pingCount()).isEqualTo(pings);
+        clock.advance(Duration.ofSeconds(1));
+        pool.maintain();
+        Awaitility.await().until(() -> server.pingCount() == pings + 1);
+        Awaitility.await().until(() -> pool.stats().idle() == 1);
+        long pingRequests = server.requests().stream().filter(r -> r.isJsonRpc("ping")).count();
+        assertThat(pingRequests).isPositive();
+    }
+
+    @Test
+    void prewarmAndMinIdleOpenSessionsAhead() {
+        var pool = pool(config().minIdlePerKey(2).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        assertThat(pool.prewarm(target, ALICE, 3)).isEqualTo(3);
+        assertThat(pool.stats().idle()).isEqualTo(3);
+        server.awaitLiveSessions(3, Duration.ofSeconds(10));
+
+        var bob = CallerIdentity.user("bob");
+        pool.call(target, bob, c -> echo(c, "x"));
+        pool.maintain();
+        Awaitility.await().until(() -> pool.stats().idle() == 5);
+        server.awaitLiveSessions(5, Duration.ofSeconds(10));
+        assertThat(pool.stats().hits()).isZero();
+        pool.call(target, ALICE, c -> echo(c, "x"));
+        assertThat(pool.stats().hits()).isEqualTo(1);
+    }
+
+    @Test
+    void drainRetiresEverySessionWhileCallersKeepCalling() throws Exception {
+        var pool = pool(config().maxSessionsPerKey(3).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        var stop = new AtomicBoolean();
+        var failures = new AtomicInteger();
+        var calls = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(3);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            futures.add(executor.submit(() -> {
+                while (!stop.get()) {
+                    try {
+                        pool.call(target, ALICE, c -> whoami(c));
+                        calls.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        Awaitility.await().until(() -> calls.get() > 20);
+        server.clearRequests();
+        long initializes = server.initializeCount();
+        pool.drain();
+        int before = calls.get();
+        Awaitility.await().until(() -> calls.get() > before + 20);
+        stop.set(true);
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        executor.shutdown();
+        assertThat(failures.get()).isZero();
+        assertThat(server.initializeCount()).isGreaterThan(initializes);
+        List<RecordedRequest> deletes = server.requests().stream().filter(r -> r.method().equals("DELETE")).toList();
+        assertThat(deletes).isNotEmpty();
+    }
+}
