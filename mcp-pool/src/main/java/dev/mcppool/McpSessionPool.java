@@ -1,8 +1,6 @@
 package dev.mcppool;
 
 import dev.mcppool.internal.Failures;
-import dev.mcppool.internal.KeyDeriver;
-import dev.mcppool.internal.NamedThreadFactory;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
@@ -10,14 +8,6 @@ import dev.mcppool.internal.SyncSessionFactory;
 
 import io.modelcontextprotocol.client.McpSyncClient;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -42,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * for a session or open one (bounded by the acquire and create timeouts); no lock is held during network I/O.
  *
  * <p><strong>Threads:</strong> a pool owns a constant number of threads whatever the number of keys and sessions: one
- * housekeeper, a small worker pool (health-check requests, keepalive, warm-up) and the executor of the one HTTP
- * client all sessions share (see {@link PoolConfig}).
+ * scheduler (housekeeping), a worker pool (health-check requests, keepalive, warm-up), a closer pool (discarded
+ * sessions) and the executor shared by every session's HTTP client (see {@link PoolConfig}).
  *
  * <p><strong>Lifecycle:</strong> {@link #close()} stops acquires, fails waiting callers, closes every session (HTTP
  * DELETE where the transport has one) within the close timeout and stops the pool's threads.
@@ -51,39 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class McpSessionPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(McpSessionPool.class);
-    private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final PoolConfig config;
-    private final String name;
-    private final KeyDeriver keys;
-    private final ExecutorService worker;
-    private final ThreadPoolExecutor closer;
+    private final PoolCore<McpSyncClient> core;
     private final PoolEngine<McpSyncClient> engine;
-    private final ScheduledExecutorService housekeeper;
 
     private McpSessionPool(PoolConfig config) {
-        this.config = config;
-        this.name = config.name().orElseGet(() -> "mcp-pool-" + IDS.incrementAndGet());
-        this.keys = new KeyDeriver(config.identityHeaders(), config.identityExtractor());
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory(name + "-worker"));
-        workers.allowCoreThreadTimeOut(true);
-        this.worker = workers;
-        this.closer = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new NamedThreadFactory(name + "-closer"));
-        closer.allowCoreThreadTimeOut(true);
-        this.engine = new PoolEngine<>(config, new SyncSessionFactory(config, worker, name + "-http"), worker, closer,
-                name);
-        if (config.backgroundHousekeeping()) {
-            ScheduledThreadPoolExecutor scheduler =
-                    new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name + "-housekeeper"));
-            scheduler.setRemoveOnCancelPolicy(true);
-            this.housekeeper = scheduler;
-            scheduleHousekeeping(config.housekeepingInterval().toNanos());
-        } else {
-            this.housekeeper = null;
-        }
+        this.core = new PoolCore<>(config, c -> new SyncSessionFactory(config, c.worker, c.name + "-http"), this);
+        this.engine = core.engine;
     }
 
     /** A pool with the default configuration. */
@@ -92,9 +56,6 @@ public final class McpSessionPool implements AutoCloseable {
     }
 
     public static McpSessionPool create(PoolConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("config must not be null");
-        }
         return new McpSessionPool(config);
     }
 
@@ -102,7 +63,7 @@ public final class McpSessionPool implements AutoCloseable {
 
     /** Derives the key for this target and caller once, for repeated acquires. */
     public Route route(McpTarget target, CallerIdentity identity) {
-        return route(target, identity, null);
+        return core.route(target, identity, null);
     }
 
     /**
@@ -113,17 +74,7 @@ public final class McpSessionPool implements AutoCloseable {
      * @param scope the conversation scope, or null for per-identity sharing
      */
     public Route route(McpTarget target, CallerIdentity identity, String scope) {
-        if (target == null) {
-            throw new IllegalArgumentException("target must not be null");
-        }
-        if (identity == null) {
-            throw new IllegalArgumentException("identity must not be null (use CallerIdentity.anonymous())");
-        }
-        if (scope != null && scope.isBlank()) {
-            throw new IllegalArgumentException("scope must not be blank; pass null for no scope");
-        }
-        SessionSpec spec = keys.derive(target, identity, scope);
-        return new Route(spec.key(), target, identity, spec, this);
+        return core.route(target, identity, scope);
     }
 
     // ------------------------------------------------------------------------------------------------ acquire
@@ -148,7 +99,7 @@ public final class McpSessionPool implements AutoCloseable {
 
     /** Leases a session for a route derived earlier by this pool. */
     public SessionLease acquire(Route route) {
-        SessionSpec spec = specOf(route);
+        SessionSpec spec = core.specOf(route);
         PooledEntry<McpSyncClient> entry = engine.acquire(spec);
         return new PooledSessionLease(engine, entry, spec.headers());
     }
@@ -224,10 +175,7 @@ public final class McpSessionPool implements AutoCloseable {
 
     /** {@link #prewarm(McpTarget, CallerIdentity, int)} for a route derived earlier. */
     public int prewarm(Route route, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be zero or positive, but was " + count);
-        }
-        return engine.prewarm(specOf(route), count);
+        return core.prewarm(route, count);
     }
 
     /**
@@ -245,22 +193,21 @@ public final class McpSessionPool implements AutoCloseable {
      * after advancing their clock.
      */
     public java.time.Duration maintain() {
-        long next = engine.maintain(config.ticker().nanoTime());
-        return next < 0 ? java.time.Duration.ZERO : java.time.Duration.ofNanos(next);
+        return core.maintain();
     }
 
     /** A snapshot of counters and per-key state; safe to log (keys hold hashes only). */
     public PoolStats stats() {
-        return engine.stats(keys.anonymousCount());
+        return core.stats();
     }
 
     public PoolConfig config() {
-        return config;
+        return core.config;
     }
 
     /** This pool's name, the prefix of its threads' names. */
     public String name() {
-        return name;
+        return core.name;
     }
 
     public boolean isClosed() {
@@ -274,53 +221,11 @@ public final class McpSessionPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (housekeeper != null) {
-            housekeeper.shutdownNow();
-        }
-        engine.close();
-        worker.shutdownNow();
-        closer.shutdown();
-        try {
-            closer.awaitTermination(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closer.shutdownNow();
-    }
-
-    private SessionSpec specOf(Route route) {
-        if (route == null) {
-            throw new IllegalArgumentException("route must not be null");
-        }
-        if (route.owner() != this) {
-            throw new IllegalArgumentException("route " + route + " was derived by another pool");
-        }
-        return route.spec();
-    }
-
-    private void scheduleHousekeeping(long delayNanos) {
-        try {
-            housekeeper.schedule(this::runHousekeeping, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    private void runHousekeeping() {
-        long next;
-        try {
-            next = engine.maintain(config.ticker().nanoTime());
-        } catch (RuntimeException e) {
-            log.warn("Housekeeping pass of {} failed; the next runs as scheduled", name, e);
-            next = config.housekeepingInterval().toNanos();
-        }
-        if (next >= 0) {
-            scheduleHousekeeping(next);
-        }
+        core.close();
     }
 
     @Override
     public String toString() {
-        return "McpSessionPool[" + name + (isClosed() ? ", closed" : "") + "]";
+        return "McpSessionPool[" + core.name + (isClosed() ? ", closed" : "") + "]";
     }
 }

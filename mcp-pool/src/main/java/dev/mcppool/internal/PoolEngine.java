@@ -27,8 +27,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,7 +67,7 @@ public final class PoolEngine<S> {
     private final Ticker ticker;
     private final SafeListener listener;
     private final ExecutorService worker;
-    private final java.util.concurrent.Executor closer;
+    private final Executor closer;
     private final String name;
     private final int maxPerKey;
     private final int maxTotal;
@@ -95,7 +98,7 @@ public final class PoolEngine<S> {
      * @param closer closes discarded sessions; a session's global unit is freed when its close has finished
      */
     public PoolEngine(PoolConfig config, SessionFactory<S> factory, ExecutorService worker,
-            java.util.concurrent.Executor closer, String name) {
+            Executor closer, String name) {
         this.config = config;
         this.factory = factory;
         this.ticker = config.ticker();
@@ -364,12 +367,219 @@ public final class PoolEngine<S> {
         return false;
     }
 
+    // ------------------------------------------------------------------------------------------------ async acquire
+
+    /**
+     * Leases a session without blocking the calling thread: the same partitions, permits, FIFO waiters, breaker and
+     * health checks as {@link #acquire}, with creation and health checks through the factory's async methods.
+     * Waiting callers hold no thread; the acquire timeout completes the future exceptionally; cancelling the future
+     * gives back whatever it held (its place in the queue, a creation slot, or the session). Continuations run on
+     * {@code executor}, never inside the pool's bookkeeping, so long queues cannot recurse.
+     *
+     * @param timer    schedules acquire timeouts
+     * @param executor runs the continuations that hand a granted session to the caller
+     */
+    public CompletableFuture<PooledEntry<S>> acquireAsync(SessionSpec spec, ScheduledExecutorService timer,
+            Executor executor) {
+        CompletableFuture<PooledEntry<S>> result = new CompletableFuture<>();
+        try {
+            ensureOpen();
+            checkBreaker(spec);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        long start = System.nanoTime();
+        new AsyncAcquire(spec, result, start, start + config.acquireTimeout().toNanos(), timer, executor).attempt();
+        return result;
+    }
+
+    /** One async acquire: its attempts, its waiter, its timeout. */
+    private final class AsyncAcquire {
+
+        private final SessionSpec spec;
+        private final CompletableFuture<PooledEntry<S>> result;
+        private final long start;
+        private final long deadline;
+        private final ScheduledExecutorService timer;
+        private final Executor executor;
+
+        AsyncAcquire(SessionSpec spec, CompletableFuture<PooledEntry<S>> result, long start, long deadline,
+                ScheduledExecutorService timer, Executor executor) {
+            this.spec = spec;
+            this.result = result;
+            this.start = start;
+            this.deadline = deadline;
+            this.timer = timer;
+            this.executor = executor;
+        }
+
+        void attempt() {
+            try {
+                boolean roomAttempted = false;
+                while (!result.isDone()) {
+                    Partition<S> p = partition(spec);
+                    Object reserved = tryReserve(p, roomAttempted);
+                    if (reserved == RETRY) {
+                        continue;
+                    }
+                    if (reserved == NEED_ROOM) {
+                        roomAttempted = true;
+                        makeRoom(p);
+                        continue;
+                    }
+                    if (reserved instanceof Waiter w) {
+                        await(p, w);
+                    } else {
+                        use(p, (Grant) reserved);
+                    }
+                    return;
+                }
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void await(Partition<S> p, Waiter w) {
+            long remaining = deadline - System.nanoTime();
+            ScheduledFuture<?> timeout = timer.schedule(() -> {
+                if (w.future.completeExceptionally(new TimeoutException())) {
+                    removeWaiter(p, w);
+                    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                    acquireTimeouts.increment();
+                    listener.acquireTimedOut(p.key, waited);
+                    result.completeExceptionally(exhausted(p, waited));
+                }
+            }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+            result.whenComplete((entry, error) -> {
+                if (result.isCancelled() && w.future.cancel(false)) {
+                    timeout.cancel(false);
+                    removeWaiter(p, w);
+                }
+            });
+            w.future.whenCompleteAsync((grant, error) -> {
+                timeout.cancel(false);
+                if (error != null) {
+                    if (!(error instanceof TimeoutException) && !(error instanceof java.util.concurrent.CancellationException)) {
+                        result.completeExceptionally(rethrow(error));
+                    }
+                } else if (result.isDone()) {
+                    giveBack(p, grant);
+                } else {
+                    use(p, grant);
+                }
+            }, executor);
+            if (!starved.isEmpty()) {
+                makeRoom(p);
+            }
+        }
+
+        private void use(Partition<S> p, Grant grant) {
+            if (grant == Grant.CREATE) {
+                createAsync(p).whenComplete((entry, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(unwrap(error));
+                    } else {
+                        deliver(p, entry, false);
+                    }
+                });
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            PooledEntry<S> entry = (PooledEntry<S>) grant;
+            if (result.isDone()) {
+                release(entry, null, false);
+                return;
+            }
+            if (ticker.nanoTime() - entry.lastKnownGood() <= config.healthCheckInterval().toNanos()) {
+                deliver(p, entry, true);
+                return;
+            }
+            healthChainAsync(entry, 0).whenComplete((healthy, error) -> {
+                if (Boolean.TRUE.equals(healthy)) {
+                    deliver(p, entry, true);
+                } else {
+                    healthCheckFailures.increment();
+                    release(entry, DiscardReason.HEALTH, false);
+                    attempt();
+                }
+            });
+        }
+
+        private void deliver(Partition<S> p, PooledEntry<S> entry, boolean hit) {
+            if (hit) {
+                hits.increment();
+            }
+            if (result.complete(entry)) {
+                listener.acquired(p.key, hit, Duration.ofNanos(System.nanoTime() - start));
+            } else {
+                release(entry, null, false);
+            }
+        }
+    }
+
+    private CompletableFuture<Boolean> healthChainAsync(PooledEntry<S> e, int step) {
+        List<HealthCheckMethod> chain = config.healthCheckMethods();
+        if (step >= chain.size()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        HealthCheckMethod method = chain.get(step);
+        return factory.checkAsync(e.session, method, config.healthCheckTimeout()).thenCompose(outcome -> {
+            listener.healthChecked(e.partition.key, method, outcome);
+            if (outcome == HealthCheckOutcome.PASSED) {
+                e.lastValidatedAt = ticker.nanoTime();
+                return CompletableFuture.completedFuture(true);
+            }
+            if (outcome == HealthCheckOutcome.FAILED) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return healthChainAsync(e, step + 1);
+        });
+    }
+
+    /** Opens a session in a creation slot without blocking; the slot is freed on every failure path. */
+    private CompletableFuture<PooledEntry<S>> createAsync(Partition<S> p) {
+        CircuitBreaker breaker;
+        try {
+            breaker = permit(p);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        int gen = generation.get();
+        SessionContext context = new SessionContext(p.spec.headers());
+        long start = System.nanoTime();
+        CompletableFuture<S> opening;
+        try {
+            opening = factory.openAsync(p.spec, context);
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        return opening.handle((session, error) -> {
+            if (error != null) {
+                releaseCreateSlot(p);
+                throw creationFailed(p, breaker, unwrap(error), Duration.ofNanos(System.nanoTime() - start));
+            }
+            PooledEntry<S> e = opened(p, breaker, session, context, gen, start);
+            misses.increment();
+            return accept(p, e);
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     // ------------------------------------------------------------------------------------------------ create
 
     /** Opens a session in a creation slot the caller holds; the slot is freed on every failure path. */
     private PooledEntry<S> create(Partition<S> p) {
         PooledEntry<S> e = open(p);
         misses.increment();
+        return accept(p, e);
+    }
+
+    /** Moves a freshly opened session from the partition's creating count to its leased count. */
+    private PooledEntry<S> accept(Partition<S> p, PooledEntry<S> e) {
         boolean accepted;
         p.lock.lock();
         try {
@@ -391,24 +601,34 @@ public final class PoolEngine<S> {
         return e;
     }
 
-    /** Opens a session for the partition; on failure frees the slot and throws. */
+    /** Opens a session for the partition on the calling thread; on failure frees the slot and throws. */
     private PooledEntry<S> open(Partition<S> p) {
-        SessionSpec spec = p.spec;
-        CircuitBreaker breaker = breaker(spec.displayUrl());
-        if (!breaker.tryAcquirePermission(ticker.nanoTime())) {
-            releaseCreateSlot(p);
-            throw circuitOpen(spec, Math.max(1, breaker.blockedForNanos(ticker.nanoTime())));
-        }
+        CircuitBreaker breaker = permit(p);
         int gen = generation.get();
-        SessionContext context = new SessionContext(spec.headers());
+        SessionContext context = new SessionContext(p.spec.headers());
         long start = System.nanoTime();
         S session;
         try {
-            session = factory.open(spec, context);
+            session = factory.open(p.spec, context);
         } catch (Throwable t) {
             releaseCreateSlot(p);
             throw creationFailed(p, breaker, t, Duration.ofNanos(System.nanoTime() - start));
         }
+        return opened(p, breaker, session, context, gen, start);
+    }
+
+    /** Asks the server's breaker for a creation; if it says no, frees the slot and throws. */
+    private CircuitBreaker permit(Partition<S> p) {
+        CircuitBreaker breaker = breaker(p.spec.displayUrl());
+        if (!breaker.tryAcquirePermission(ticker.nanoTime())) {
+            releaseCreateSlot(p);
+            throw circuitOpen(p.spec, Math.max(1, breaker.blockedForNanos(ticker.nanoTime())));
+        }
+        return breaker;
+    }
+
+    private PooledEntry<S> opened(Partition<S> p, CircuitBreaker breaker, S session, SessionContext context, int gen,
+            long start) {
         breaker.onSuccess();
         listener.sessionCreated(p.key, Duration.ofNanos(System.nanoTime() - start));
         long now = ticker.nanoTime();
@@ -513,7 +733,12 @@ public final class PoolEngine<S> {
         }
     }
 
-    /** Under the lock: hands idle sessions or creation slots to queued callers, in arrival order. */
+    /**
+     * Under the lock: hands idle sessions or creation slots to queued callers, in arrival order. The waiter's future
+     * is completed here, under the lock, so grants are delivered in the order they were made; that is safe because
+     * only the pool depends on a waiter's future (a blocked {@code get} or an async hand-off to an executor), never
+     * caller code. A waiter that gave up first loses nothing: its grant is undone and offered to the next.
+     */
     private void dispatchLocked(Partition<S> p, long now, Outcomes out) {
         while (!p.waiters.isEmpty()) {
             Grant grant = takeIdle(p, now, out);
@@ -528,7 +753,23 @@ public final class PoolEngine<S> {
                 p.creating++;
                 grant = Grant.CREATE;
             }
-            out.handoff(p, p.waiters.pollFirst(), grant);
+            if (!p.waiters.pollFirst().future.complete(grant)) {
+                undoLocked(p, grant);
+            }
+        }
+    }
+
+    /** Under the lock: takes back a grant its waiter never received. */
+    private void undoLocked(Partition<S> p, Grant grant) {
+        if (grant == Grant.CREATE) {
+            p.creating--;
+            totalSessions.decrementAndGet();
+        } else {
+            @SuppressWarnings("unchecked")
+            PooledEntry<S> e = (PooledEntry<S>) grant;
+            p.leased--;
+            e.state = PooledEntry.State.IDLE;
+            p.idle.addFirst(e);
         }
     }
 
@@ -1014,15 +1255,13 @@ public final class PoolEngine<S> {
     // ------------------------------------------------------------------------------------------------ outcomes
 
     /**
-     * What a locked section decided to do once the lock is released: sessions to close and grants to hand to
-     * waiters. Collecting them keeps I/O and future completion (which runs the waiter's continuation) out of the
-     * lock.
+     * What a locked section decided to do once the lock is released: sessions to close. Collecting them keeps
+     * I/O out of the lock.
      */
     private final class Outcomes {
 
         private List<PooledEntry<S>> discards;
         private List<DiscardReason> reasons;
-        private List<Object[]> handoffs;
 
         /**
          * Under the lock: marks the entry closed; its slot is gone with it. Its global unit is freed only once the
@@ -1048,13 +1287,6 @@ public final class PoolEngine<S> {
             reasons.add(reason);
         }
 
-        void handoff(Partition<S> p, Waiter w, Grant grant) {
-            if (handoffs == null) {
-                handoffs = new ArrayList<>(2);
-            }
-            handoffs.add(new Object[] {p, w, grant});
-        }
-
         void finish() {
             finish(true);
         }
@@ -1066,15 +1298,6 @@ public final class PoolEngine<S> {
                     PooledEntry<S> e = discards.get(i);
                     live.remove(e);
                     closeAndFree(e, reasons.get(i));
-                }
-            }
-            if (handoffs != null) {
-                for (Object[] h : handoffs) {
-                    Waiter w = (Waiter) h[1];
-                    Grant grant = (Grant) h[2];
-                    if (!w.future.complete(grant)) {
-                        giveBack((Partition<S>) h[0], grant);
-                    }
                 }
             }
             if (wake && !starved.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.mcppool.HealthCheckMethod;
 import dev.mcppool.HealthCheckOutcome;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens, checks and closes the sessions of one kind (for example {@code McpSyncClient}) for the engine, which knows
@@ -31,4 +32,15 @@ public interface SessionFactory<S> {
 
     /** Releases the factory's own resources (HTTP client, threads) after every session is closed. */
     void shutdown();
+
+    /** Opens a session without blocking the calling thread; only factories of the async front door support it. */
+    default CompletableFuture<S> openAsync(SessionSpec spec, SessionContext context) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " opens sessions synchronously");
+    }
+
+    /** Runs one health-check step without blocking the calling thread; completes with the outcome, never fails. */
+    default CompletableFuture<HealthCheckOutcome> checkAsync(S session, HealthCheckMethod method,
+            Duration timeout) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " checks sessions synchronously");
+    }
 }

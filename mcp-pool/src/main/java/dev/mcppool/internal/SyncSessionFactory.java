@@ -31,25 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens {@link McpSyncClient} sessions over the SDK's Streamable HTTP and SSE client transports. Every session's
- * {@link HttpClient} runs its work on one bounded executor shared by the pool, so worker threads do not grow with
- * sessions; each client still has its own selector thread (the SDK builds one client per transport). Sharing one
- * client across sessions was tried and dropped: when the SDK closes a session it cancels that session's in-flight
- * exchanges, and the JDK's HTTP/1.1 connection pool then closed connections already reused by other sessions'
- * requests ("connection closed locally") under concurrent load.
- *
- * <p>Headers: the session's headers go on every request through the transport's request template; the headers of
- * the current lease and call travel in the client's transport context and are set by a request customizer, so a
- * per-call header such as {@code traceparent} reaches only the call it belongs to.
+ * Opens {@link McpSyncClient} sessions over the SDK's Streamable HTTP and SSE client transports (built by
+ * {@link HttpTransports}); the client reads the current lease's headers through its transport-context provider.
  */
 public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
 
     private static final Logger log = LoggerFactory.getLogger(SyncSessionFactory.class);
 
     private final PoolConfig config;
-    private final ExecutorService httpExecutor;
+    private final HttpTransports transports;
     private final ExecutorService worker;
-    private final McpSchema.Implementation clientInfo;
 
     /**
      * @param worker     runs health-check requests, so each step can be given up at its own timeout
@@ -58,20 +49,15 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
     public SyncSessionFactory(PoolConfig config, ExecutorService worker, String threadName) {
         this.config = config;
         this.worker = worker;
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory(threadName));
-        executor.allowCoreThreadTimeOut(true);
-        this.httpExecutor = executor;
-        this.clientInfo = new McpSchema.Implementation(config.clientName(), config.clientVersion());
+        this.transports = new HttpTransports(config, threadName);
     }
 
     @Override
     public McpSyncClient open(SessionSpec spec, SessionContext context) {
-        McpSyncClient client = McpClient.sync(transport(spec))
+        McpSyncClient client = McpClient.sync(transports.transport(spec))
                 .requestTimeout(config.requestTimeout())
                 .initializationTimeout(config.createTimeout())
-                .clientInfo(clientInfo)
+                .clientInfo(transports.clientInfo())
                 .transportContextProvider(context::transportContext)
                 .build();
         try {
@@ -104,46 +90,6 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
             });
         } catch (RejectedExecutionException e) {
             close(client);
-        }
-    }
-
-    private McpClientTransport transport(SessionSpec spec) {
-        URI uri = spec.uri();
-        HttpRequest.Builder template = HttpRequest.newBuilder();
-        spec.headers().forEach(template::header);
-        return switch (spec.transport()) {
-            case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(Urls.base(uri))
-                    .endpoint(Urls.endpoint(uri, "/mcp"))
-                    .customizeClient(this::customizeClient)
-                    .connectTimeout(config.connectTimeout())
-                    .requestBuilder(template)
-                    .addHttpRequestCustomizer(this::customize)
-                    .build();
-            case SSE -> HttpClientSseClientTransport.builder(Urls.base(uri))
-                    .sseEndpoint(Urls.endpoint(uri, "/sse"))
-                    .customizeClient(this::customizeClient)
-                    .connectTimeout(config.connectTimeout())
-                    .requestBuilder(template)
-                    .addHttpRequestCustomizer(this::customize)
-                    .build();
-        };
-    }
-
-    /** The caller's customization (TLS, proxy), then the pool's shared executor. */
-    private void customizeClient(HttpClient.Builder builder) {
-        config.httpClientCustomizer().ifPresent(customizer -> customizer.accept(builder));
-        builder.executor(httpExecutor);
-    }
-
-    /** See {@link McpSyncHttpClientRequestCustomizer}: bounds the DELETE and applies lease and call headers. */
-    private void customize(HttpRequest.Builder request, String method, URI uri, String body,
-            McpTransportContext context) {
-        if ("DELETE".equals(method)) {
-            request.timeout(config.closeTimeout());
-        }
-        Object headers = context == null ? null : context.get(SessionContext.HEADERS);
-        if (headers instanceof Map<?, ?> map) {
-            map.forEach((name, value) -> request.setHeader((String) name, (String) value));
         }
     }
 
@@ -220,12 +166,8 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         }
     }
 
-    /**
-     * Stops the shared executor once every session is closed. {@code shutdown}, not {@code shutdownNow}: a closed
-     * session's HTTP client may still finish its last exchange (the DELETE) on it.
-     */
     @Override
     public void shutdown() {
-        httpExecutor.shutdown();
+        transports.shutdown();
     }
 }

@@ -1,0 +1,56 @@
+package dev.mcppool.benchmarks;
+
+import dev.mcppool.HealthCheckMethod;
+import dev.mcppool.HealthCheckOutcome;
+import dev.mcppool.internal.SessionContext;
+import dev.mcppool.internal.SessionFactory;
+import dev.mcppool.internal.SessionSpec;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sessions that are plain objects: opening, checking and closing cost nothing, so a benchmark over this factory
+ * measures the pool's own bookkeeping only. Thread-safe.
+ */
+public final class FakeSessionFactory implements SessionFactory<Object> {
+
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+
+    @Override
+    public Object open(SessionSpec spec, SessionContext context) {
+        opened.increment();
+        return new Object();
+    }
+
+    @Override
+    public HealthCheckOutcome check(Object session, HealthCheckMethod method, Duration timeout) {
+        return HealthCheckOutcome.PASSED;
+    }
+
+    @Override
+    public void close(Object session) {
+        closed.increment();
+    }
+
+    @Override
+    public boolean closeGracefully(Object session) {
+        closed.increment();
+        return true;
+    }
+
+    @Override
+    public void shutdown() {
+    }
+
+    /** Sessions opened so far. */
+    public long opened() {
+        return opened.sum();
+    }
+
+    /** Sessions closed so far. */
+    public long closed() {
+        return closed.sum();
+    }
+}
