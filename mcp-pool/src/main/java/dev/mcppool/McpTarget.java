@@ -17,17 +17,21 @@ import java.util.Objects;
  * for SSE. A URL with an empty path uses the SDK's default endpoint ({@code /mcp} or {@code /sse}). URLs with
  * user-info ({@code http://user:secret@host}) are rejected: credentials belong in headers, where they are hashed
  * into the key and never logged.
+ *
+ * <p>A stdio target ({@link #stdio}) is a local server process instead of a URL; see {@link StdioCommand}.
  */
 public final class McpTarget {
 
     private final URI uri;
     private final Transport transport;
     private final Map<String, String> headers;
+    private final StdioCommand stdio;
 
-    private McpTarget(URI uri, Transport transport, Map<String, String> headers) {
+    private McpTarget(URI uri, Transport transport, Map<String, String> headers, StdioCommand stdio) {
         this.uri = uri;
         this.transport = transport;
         this.headers = headers;
+        this.stdio = stdio;
     }
 
     /** A Streamable HTTP server at this endpoint URL. */
@@ -42,10 +46,24 @@ public final class McpTarget {
 
     /** A server at this endpoint URL over the given transport. */
     public static McpTarget of(String url, Transport transport) {
-        if (transport == null) {
-            throw new IllegalArgumentException("transport must not be null (one of STREAMABLE_HTTP, SSE)");
+        if (transport == null || transport == Transport.STDIO) {
+            throw new IllegalArgumentException("transport must be STREAMABLE_HTTP or SSE for a URL, but was "
+                    + transport + (transport == Transport.STDIO ? "; use McpTarget.stdio(...)" : ""));
         }
-        return new McpTarget(Urls.parse(url), transport, Map.of());
+        return new McpTarget(Urls.parse(url), transport, Map.of(), null);
+    }
+
+    /** A local stdio server process started with this command and arguments. */
+    public static McpTarget stdio(String command, String... args) {
+        return stdio(new StdioCommand(command, args == null ? null : java.util.Arrays.asList(args), Map.of(), null));
+    }
+
+    /** A local stdio server process. */
+    public static McpTarget stdio(StdioCommand command) {
+        if (command == null) {
+            throw new IllegalArgumentException("stdio command must not be null");
+        }
+        return new McpTarget(null, Transport.STDIO, Map.of(), command);
     }
 
     /** A copy of this target that also sends this header on every request. */
@@ -57,12 +75,27 @@ public final class McpTarget {
 
     /** A copy of this target whose static headers are exactly these. */
     public McpTarget withHeaders(Map<String, String> headers) {
-        return new McpTarget(uri, transport, HeaderRules.validated(headers, "target header"));
+        if (stdio != null) {
+            throw new IllegalArgumentException("a stdio target has no HTTP headers; use StdioCommand's environment");
+        }
+        return new McpTarget(uri, transport, HeaderRules.validated(headers, "target header"), null);
     }
 
-    /** The endpoint URL. */
+    /**
+     * The endpoint URL.
+     *
+     * @throws IllegalStateException for a stdio target
+     */
     public URI uri() {
+        if (uri == null) {
+            throw new IllegalStateException("a stdio target has no URL");
+        }
         return uri;
+    }
+
+    /** The server process, for a stdio target. */
+    public java.util.Optional<StdioCommand> stdio() {
+        return java.util.Optional.ofNullable(stdio);
     }
 
     public Transport transport() {
@@ -74,19 +107,20 @@ public final class McpTarget {
         return headers;
     }
 
-    /** The URL in a form safe for logs: no user-info, query or fragment. */
+    /** The URL in a form safe for logs (no user-info, query or fragment), or {@code stdio:<command name>}. */
     public String displayUrl() {
-        return Urls.redact(uri);
+        return stdio != null ? "stdio:" + stdio.displayName() : Urls.redact(uri);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof McpTarget t && uri.equals(t.uri) && transport == t.transport && headers.equals(t.headers);
+        return o instanceof McpTarget t && Objects.equals(uri, t.uri) && transport == t.transport
+                && headers.equals(t.headers) && Objects.equals(stdio, t.stdio);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(uri, transport, headers);
+        return Objects.hash(uri, transport, headers, stdio);
     }
 
     /** Shows the redacted URL, the transport and header names; never header values. */

@@ -525,6 +525,19 @@ public final class PoolConfig {
             return this;
         }
 
+        /**
+         * Defaults suited to stdio servers, where a new session costs a process start (hundreds of milliseconds to
+         * seconds): sessions live an hour, stay idle up to 30 minutes, keys up to an hour, and opening one may take a
+         * minute. Other values are left as they are; set them after this call to override.
+         */
+        public Builder stdioDefaults() {
+            sessionTtl = Duration.ofHours(1);
+            sessionIdleTimeout = Duration.ofMinutes(30);
+            keyIdleTimeout = Duration.ofHours(1);
+            createTimeout = Duration.ofMinutes(1);
+            return this;
+        }
+
         /** Validates every value and builds the configuration. */
         public PoolConfig build() {
             List<String> problems = new ArrayList<>();

@@ -11,5 +11,10 @@ public enum Transport {
      * The legacy HTTP+SSE transport (protocol 2024-11-05), deprecated by the SDK. When its event stream dies the
      * session still looks initialized and calls only time out, so keep the health check on for it.
      */
-    SSE
+    SSE,
+    /**
+     * A local server process speaking MCP over its standard input and output (the SDK's stdio transport). The pool
+     * owns the process: it is stopped when its session is discarded or the pool closes.
+     */
+    STDIO
 }

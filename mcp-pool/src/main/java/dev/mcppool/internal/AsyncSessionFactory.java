@@ -30,10 +30,12 @@ public final class AsyncSessionFactory implements SessionFactory<McpAsyncClient>
 
     private final PoolConfig config;
     private final HttpTransports transports;
+    private final StdioProcesses stdio;
 
     public AsyncSessionFactory(PoolConfig config, String threadName) {
         this.config = config;
         this.transports = new HttpTransports(config, threadName);
+        this.stdio = new StdioProcesses(config);
     }
 
     /** Runs a request with these transport-context headers. */
@@ -44,8 +46,9 @@ public final class AsyncSessionFactory implements SessionFactory<McpAsyncClient>
     @Override
     public CompletableFuture<McpAsyncClient> openAsync(SessionSpec spec, SessionContext context) {
         McpAsyncClient client;
+        StdioProcess process = spec.transport() == dev.mcppool.Transport.STDIO ? stdio.transport(spec) : null;
         try {
-            client = McpClient.async(transports.transport(spec))
+            client = McpClient.async(process != null ? process : transports.transport(spec))
                     .requestTimeout(config.requestTimeout())
                     .initializationTimeout(config.createTimeout())
                     .clientInfo(transports.clientInfo())
@@ -58,8 +61,13 @@ public final class AsyncSessionFactory implements SessionFactory<McpAsyncClient>
                 .toFuture()
                 .handle((result, error) -> {
                     if (error != null) {
+                        RuntimeException failure = process != null ? stdio.failed(process, error)
+                                : error instanceof RuntimeException r ? r : new IllegalStateException(error);
                         closeQuietly(client);
-                        throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
+                        throw failure;
+                    }
+                    if (process != null) {
+                        stdio.opened(client, process);
                     }
                     return client;
                 });
@@ -113,12 +121,22 @@ public final class AsyncSessionFactory implements SessionFactory<McpAsyncClient>
     }
 
     @Override
+    public boolean isUsable(McpAsyncClient client) {
+        return stdio.isAlive(client);
+    }
+
+    @Override
     public void close(McpAsyncClient client) {
+        stdio.kill(client);
         closeQuietly(client);
     }
 
     @Override
     public boolean closeGracefully(McpAsyncClient client) {
+        if (stdio.stop(client)) {
+            closeQuietly(client);
+            return true;
+        }
         try {
             client.closeGracefully().block(config.closeTimeout().plusSeconds(1));
             return true;

@@ -82,6 +82,10 @@ public final class Failures {
 
     /** A short description of the root cause for messages: its type and first line, at most 200 characters. */
     public static String describe(Throwable t) {
+        StdioStartException stdio = find(t, StdioStartException.class);
+        if (stdio != null) {
+            return stdio.getMessage();
+        }
         Throwable root = t;
         for (Throwable c = t; c != null; c = next(c)) {
             root = c;

@@ -68,6 +68,7 @@ public final class HttpTransports {
                     .requestBuilder(template)
                     .addHttpRequestCustomizer(this::customize)
                     .build();
+            case STDIO -> throw new IllegalArgumentException("not an HTTP target: " + spec);
         };
     }
 

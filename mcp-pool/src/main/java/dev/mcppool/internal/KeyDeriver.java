@@ -4,6 +4,7 @@ import dev.mcppool.CallerIdentity;
 import dev.mcppool.IdentityExtractor;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolKey;
+import dev.mcppool.StdioCommand;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -51,8 +52,11 @@ public final class KeyDeriver {
                     target.displayUrl());
         }
         String scopeHash = scope == null ? "" : Hashing.sha256("scope", scope);
-        PoolKey key = new PoolKey(userHash, keyUrl(target.uri()), identityHash, target.transport(), scopeHash);
-        return new SessionSpec(key, target.uri(), target.transport(), headers, target.displayUrl());
+        StdioCommand stdio = target.stdio().orElse(null);
+        String url = stdio == null ? keyUrl(target.uri()) : stdioKey(stdio);
+        PoolKey key = new PoolKey(userHash, url, identityHash, target.transport(), scopeHash);
+        return new SessionSpec(key, stdio == null ? target.uri() : null, target.transport(), headers,
+                stdio == null ? target.displayUrl() : url, stdio);
     }
 
     /** Keys derived for callers with neither a user nor identity headers. */
@@ -116,6 +120,21 @@ public final class KeyDeriver {
             });
         }
         return Collections.unmodifiableMap(merged);
+    }
+
+    /** {@code stdio:<name>#<hash of command line, environment and directory>}: one key (and breaker) per process kind. */
+    private static String stdioKey(StdioCommand stdio) {
+        List<String> fields = new ArrayList<>();
+        fields.add("stdio");
+        fields.add(stdio.command());
+        fields.add(Integer.toString(stdio.args().size()));
+        fields.addAll(stdio.args());
+        new TreeMap<>(stdio.environment()).forEach((name, value) -> {
+            fields.add(name);
+            fields.add(value);
+        });
+        fields.add(stdio.directory().map(Object::toString).orElse(""));
+        return "stdio:" + stdio.displayName() + "#" + Hashing.sha256(fields.toArray(String[]::new)).substring(0, 16);
     }
 
     private static String keyUrl(URI uri) {

@@ -335,6 +335,10 @@ public final class PoolEngine<S> {
 
     /** Health-checks an idle session that has been idle long; discards it if the chain fails. */
     private boolean validate(PooledEntry<S> e) {
+        if (!factory.isUsable(e.session)) {
+            release(e, DiscardReason.HEALTH, false);
+            return false;
+        }
         long now = ticker.nanoTime();
         if (now - e.lastKnownGood() <= config.healthCheckInterval().toNanos()) {
             return true;
@@ -489,6 +493,11 @@ public final class PoolEngine<S> {
             PooledEntry<S> entry = (PooledEntry<S>) grant;
             if (result.isDone()) {
                 release(entry, null, false);
+                return;
+            }
+            if (!factory.isUsable(entry.session)) {
+                release(entry, DiscardReason.HEALTH, false);
+                attempt();
                 return;
             }
             if (ticker.nanoTime() - entry.lastKnownGood() <= config.healthCheckInterval().toNanos()) {

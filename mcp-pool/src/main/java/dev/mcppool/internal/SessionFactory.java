@@ -21,6 +21,11 @@ public interface SessionFactory<S> {
      */
     S open(SessionSpec spec, SessionContext context) throws Exception;
 
+    /** A cheap local check before reuse, without I/O (for example: is the server process still alive?). */
+    default boolean isUsable(S session) {
+        return true;
+    }
+
     /** Runs one health-check step within the timeout; never throws. */
     HealthCheckOutcome check(S session, HealthCheckMethod method, Duration timeout);
 

@@ -1,6 +1,7 @@
 package dev.mcppool.internal;
 
 import dev.mcppool.PoolKey;
+import dev.mcppool.StdioCommand;
 import dev.mcppool.Transport;
 
 import java.net.URI;
@@ -14,9 +15,12 @@ import java.util.Map;
  * @param uri        the server endpoint
  * @param transport  the transport
  * @param headers    headers sent on every request of the session: the target's, then the caller's
- * @param displayUrl the URL without user-info or query, for logs and the breaker
+ * @param displayUrl the URL without user-info or query (or the stdio command's name and hash), for logs and the
+ *                   breaker
+ * @param stdio      the server process of a stdio target, else null
  */
-public record SessionSpec(PoolKey key, URI uri, Transport transport, Map<String, String> headers, String displayUrl) {
+public record SessionSpec(PoolKey key, URI uri, Transport transport, Map<String, String> headers, String displayUrl,
+        StdioCommand stdio) {
 
     @Override
     public String toString() {

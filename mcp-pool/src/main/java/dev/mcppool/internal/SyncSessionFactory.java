@@ -40,6 +40,7 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
 
     private final PoolConfig config;
     private final HttpTransports transports;
+    private final StdioProcesses stdio;
     private final ExecutorService worker;
 
     /**
@@ -50,10 +51,14 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         this.config = config;
         this.worker = worker;
         this.transports = new HttpTransports(config, threadName);
+        this.stdio = new StdioProcesses(config);
     }
 
     @Override
     public McpSyncClient open(SessionSpec spec, SessionContext context) {
+        if (spec.transport() == dev.mcppool.Transport.STDIO) {
+            return openStdio(spec, context);
+        }
         McpSyncClient client = McpClient.sync(transports.transport(spec))
                 .requestTimeout(config.requestTimeout())
                 .initializationTimeout(config.createTimeout())
@@ -71,6 +76,30 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
             }
             throw e;
         }
+    }
+
+    private McpSyncClient openStdio(SessionSpec spec, SessionContext context) {
+        StdioProcess process = stdio.transport(spec);
+        McpSyncClient client = McpClient.sync(process)
+                .requestTimeout(config.requestTimeout())
+                .initializationTimeout(config.createTimeout())
+                .clientInfo(transports.clientInfo())
+                .transportContextProvider(context::transportContext)
+                .build();
+        try {
+            client.initialize();
+        } catch (RuntimeException | Error e) {
+            StdioStartException failure = stdio.failed(process, e);
+            close(client);
+            throw failure;
+        }
+        stdio.opened(client, process);
+        return client;
+    }
+
+    @Override
+    public boolean isUsable(McpSyncClient client) {
+        return stdio.isAlive(client);
     }
 
     /**
@@ -148,6 +177,7 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
 
     @Override
     public void close(McpSyncClient client) {
+        stdio.kill(client);
         try {
             client.close();
         } catch (RuntimeException e) {
@@ -157,6 +187,10 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
 
     @Override
     public boolean closeGracefully(McpSyncClient client) {
+        if (stdio.stop(client)) {
+            close(client);
+            return true;
+        }
         try {
             return client.closeGracefully();
         } catch (RuntimeException e) {

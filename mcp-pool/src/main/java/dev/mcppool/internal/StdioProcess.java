@@ -1,0 +1,157 @@
+package dev.mcppool.internal;
+
+import dev.mcppool.StdioCommand;
+
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK's stdio client transport for one pooled session, with what the pool needs on top: the working directory,
+ * the last lines the process wrote to stderr (for creation errors), and a stop sequence that never leaves an orphan:
+ * close stdin (ask), then SIGTERM (tell), then SIGKILL (force) after a grace period, descendants included.
+ */
+final class StdioProcess extends StdioClientTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(StdioProcess.class);
+    private static final int STDERR_LINES = 20;
+    private static final int STDERR_LINE_LENGTH = 300;
+
+    private final StdioCommand command;
+    private final ArrayDeque<String> stderr = new ArrayDeque<>();
+
+    StdioProcess(StdioCommand command) {
+        super(ServerParameters.builder(command.command()).args(command.args()).env(command.environment()).build(),
+                McpJsonDefaults.getMapper());
+        this.command = command;
+        setStdErrorHandler(this::stderrLine);
+    }
+
+    @Override
+    protected ProcessBuilder getProcessBuilder() {
+        ProcessBuilder builder = new ProcessBuilder();
+        command.directory().ifPresent(dir -> builder.directory(dir.toFile()));
+        return builder;
+    }
+
+    private void stderrLine(String line) {
+        String kept = line.length() > STDERR_LINE_LENGTH ? line.substring(0, STDERR_LINE_LENGTH) + "..." : line;
+        synchronized (stderr) {
+            if (stderr.size() == STDERR_LINES) {
+                stderr.removeFirst();
+            }
+            stderr.addLast(kept);
+        }
+    }
+
+    /** The last lines of the process's stderr, oldest first. */
+    List<String> stderrTail() {
+        synchronized (stderr) {
+            return List.copyOf(stderr);
+        }
+    }
+
+    /**
+     * The server process, once started. The SDK keeps it private; the pool must own its lifecycle, so it is read
+     * reflectively (the SDK classes are on the class path, not in a named module).
+     */
+    Optional<Process> process() {
+        try {
+            Field field = StdioClientTransport.class.getDeclaredField("process");
+            field.setAccessible(true);
+            return Optional.ofNullable((Process) field.get(this));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("Cannot reach the stdio server process of {} ({}); it is left to the SDK to stop", command,
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    boolean isAlive() {
+        return process().map(Process::isAlive).orElse(false);
+    }
+
+    /** Why the session could not be opened: exit status if the process died, and its last stderr lines. */
+    String failureDetail() {
+        Optional<Process> process = process();
+        String state;
+        if (process.isEmpty()) {
+            state = "could not be started";
+        } else if (process.get().isAlive()) {
+            state = "did not answer initialize";
+        } else {
+            state = "exited with status " + process.get().exitValue() + " before answering initialize";
+        }
+        List<String> tail = stderrTail();
+        return "the server process '" + command.displayName() + "' " + state
+                + (tail.isEmpty() ? " (it wrote nothing to stderr)" : "; its last stderr lines:\n  "
+                        + String.join("\n  ", tail));
+    }
+
+    /**
+     * Stops the process within {@code grace}: close its stdin and wait a third of it, SIGTERM and wait a third, then
+     * SIGKILL it and every descendant still alive.
+     */
+    void stop(Duration grace) {
+        Optional<Process> found = process();
+        if (found.isEmpty()) {
+            return;
+        }
+        Process process = found.get();
+        List<ProcessHandle> descendants = process.descendants().toList();
+        long step = Math.max(1, grace.toMillis() / 3);
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            log.debug("Closing the stdin of {} failed: {}", command, e.toString());
+        }
+        if (!exited(process, step)) {
+            process.destroy();
+            if (!exited(process, step)) {
+                process.destroyForcibly();
+                exited(process, step);
+            }
+        }
+        for (ProcessHandle child : descendants) {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+        if (process.isAlive()) {
+            log.warn("The stdio server process {} (pid {}) survived SIGKILL", command, process.pid());
+        }
+    }
+
+    /** Kills the process and its descendants at once, without waiting. */
+    void kill() {
+        process().ifPresent(process -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        });
+    }
+
+    private static boolean exited(Process process, long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StdioProcess[" + command + "]";
+    }
+}
