@@ -6,14 +6,11 @@ import dev.mcppool.testing.TestMcpServer;
 
 import io.modelcontextprotocol.spec.McpSchema;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-/** The quick start works against the real server, and the README shows exactly its code. */
+/** The quick start works against the real server; {@link ReadmeSnippetTest} checks the README shows its code. */
 class QuickStartTest {
 
     @Test
@@ -23,17 +20,5 @@ class QuickStartTest {
             assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("hello");
             server.awaitLiveSessions(0, Duration.ofSeconds(10));
         }
-    }
-
-    @Test
-    void readmeShowsTheCompiledQuickStart() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("README.md"))) {
-            root = root.getParent();
-        }
-        String readme = Files.readString(root.resolve("README.md"));
-        String source = Files.readString(root.resolve(
-                "mcp-pool/src/test/java/dev/mcppool/examples/QuickStart.java"));
-        assertThat(readme).contains(Snippets.region(source, "quick-start"));
     }
 }

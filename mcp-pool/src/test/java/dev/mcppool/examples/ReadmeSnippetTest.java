@@ -1,4 +1,4 @@
-package dev.mcppool.micrometer;
+package dev.mcppool.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
