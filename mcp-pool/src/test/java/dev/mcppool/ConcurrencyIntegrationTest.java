@@ -59,7 +59,7 @@ class ConcurrencyIntegrationTest extends PoolFixture {
                 for (int i = 0; i < OPERATIONS_PER_THREAD; i++) {
                     int who = random.nextInt(IDENTITIES);
                     CallerIdentity caller = identities.get(who);
-                    if (random.nextInt(20) == 0 && Boolean.getBoolean("interrupts")) {
+                    if (random.nextInt(20) == 0) {
                         Thread.currentThread().interrupt();
                     }
                     try (SessionLease lease = pool.acquire(target, caller)) {

@@ -4,9 +4,12 @@ import dev.mcppool.HealthCheckMethod;
 import dev.mcppool.HealthCheckOutcome;
 import dev.mcppool.PoolConfig;
 
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -53,16 +56,68 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
                 .clientInfo(transports.clientInfo())
                 .transportContextProvider(context::transportContext)
                 .build();
-        try {
-            client.initialize();
-            return client;
-        } catch (RuntimeException | Error e) {
-            if (Failures.isInterrupt(e) || Thread.currentThread().isInterrupted()) {
-                finishAndClose(client);
-            } else {
+        handshake(client, context);
+        return client;
+    }
+
+    /**
+     * Runs {@code initialize} and waits for it on the calling thread. The wait is interruptible but the handshake
+     * is not: once its request is on the wire the server may open the session whatever the caller does, so an
+     * interrupted caller leaves the handshake running and the session is closed (HTTP DELETE) as soon as it
+     * completes. Otherwise the server would hold a session nobody knows of. The handshake is started on the SDK's
+     * async client inside the sync one (read reflectively: the SDK offers no accessor); if that is not possible, the
+     * plain blocking {@code initialize} is used.
+     */
+    private void handshake(McpSyncClient client, SessionContext context) {
+        McpAsyncClient async = asyncOf(client);
+        if (async == null) {
+            try {
+                client.initialize();
+            } catch (RuntimeException | Error e) {
                 close(client);
+                throw e;
             }
-            throw e;
+            return;
+        }
+        CompletableFuture<McpSchema.InitializeResult> handshake =
+                AsyncSessionFactory.withContext(async.initialize(), context.transportContext()).toFuture();
+        try {
+            handshake.get();
+        } catch (InterruptedException e) {
+            handshake.whenComplete((result, error) -> closeInBackground(client));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during initialize", e);
+        } catch (ExecutionException e) {
+            close(client);
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void closeInBackground(McpSyncClient client) {
+        try {
+            worker.execute(() -> closeGracefully(client));
+        } catch (RejectedExecutionException e) {
+            close(client);
+        }
+    }
+
+    private static final Field DELEGATE = delegateField();
+
+    private static Field delegateField() {
+        try {
+            Field field = McpSyncClient.class.getDeclaredField("delegate");
+            field.setAccessible(true);
+            return field.getType() == McpAsyncClient.class ? field : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static McpAsyncClient asyncOf(McpSyncClient client) {
+        try {
+            return DELEGATE == null ? null : (McpAsyncClient) DELEGATE.get(client);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -88,26 +143,6 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
     @Override
     public boolean isUsable(McpSyncClient client) {
         return stdio.isAlive(client);
-    }
-
-    /**
-     * The caller was interrupted while its {@code initialize} was on the wire: the server may open the session
-     * anyway. In the background, wait for that handshake (bounded by the creation timeout) and then close the
-     * session properly, so the server is not left holding a session nobody will ever close.
-     */
-    private void finishAndClose(McpSyncClient client) {
-        try {
-            worker.execute(() -> {
-                try {
-                    client.initialize();
-                } catch (RuntimeException e) {
-                    log.debug("Handshake of an abandoned session failed: {}", Failures.describe(e));
-                }
-                closeGracefully(client);
-            });
-        } catch (RejectedExecutionException e) {
-            close(client);
-        }
     }
 
     @Override

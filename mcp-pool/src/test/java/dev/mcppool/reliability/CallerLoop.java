@@ -24,6 +24,8 @@ final class CallerLoop implements AutoCloseable {
         void run(int index) throws Exception;
     }
 
+    private static final long PAUSE_AFTER_FAILURE_MS = 5;
+
     private final ExecutorService threads;
     private final List<Future<?>> futures = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -43,8 +45,11 @@ final class CallerLoop implements AutoCloseable {
                         successes.incrementAndGet();
                     } catch (Exception | AssertionError e) {
                         failures.add(e);
+                        // A real caller backs off a little; without it a fast-failing loop only burns the CPU.
+                        Thread.sleep(PAUSE_AFTER_FAILURE_MS);
                     }
                 }
+                return null;
             }));
         }
     }
@@ -59,6 +64,13 @@ final class CallerLoop implements AutoCloseable {
     void awaitMoreFailures(int n, Duration timeout) {
         int target = failures.total() + n;
         Awaitility.await().atMost(timeout).until(() -> failures.total() >= target);
+    }
+
+    /** Waits until every thread made its calls (or was stopped). */
+    void awaitDone() throws Exception {
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
     }
 
     /** Stops the loop and waits for every thread to finish its current call. */

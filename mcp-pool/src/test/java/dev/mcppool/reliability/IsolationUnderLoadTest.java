@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 class IsolationUnderLoadTest extends ReliabilityFixture {
 
     private static final int LEASES = 100_000;
-    private static final int THREADS = 8;
-    private static final int WHOAMI_EVERY = Integer.getInteger("whoamiEvery", 8);
+    private static final int THREADS = Integer.getInteger("isolationThreads", 4);
+    private static final int WHOAMI_EVERY = Integer.getInteger("whoamiEvery", 10);
     private static final String CALLER_TAG = "X-Test-Caller";
 
     /** One caller: its identity, its route, and what the server must see on its sessions. */
@@ -64,6 +64,7 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
         ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
         LongAdder leases = new LongAdder();
         LongAdder whoamis = new LongAdder();
+        LongAdder whoamiNanos = new LongAdder();
         Map<String, LongAdder> leasesByKind = new ConcurrentHashMap<>();
 
         var start = new CountDownLatch(1);
@@ -93,7 +94,10 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
                         }
                         if (i % WHOAMI_EVERY == 0) {
                             whoamis.increment();
-                            checkOnTheServer(caller, client, Calls.whoami(client), ownerOfServerSession,
+                            long t0 = System.nanoTime();
+                            WhoAmI seen = Calls.whoami(client);
+                            whoamiNanos.add(System.nanoTime() - t0);
+                            checkOnTheServer(caller, client, seen, ownerOfServerSession,
                                     clientOfServerSession, mismatches);
                         }
                         holding.decrementAndGet();
@@ -126,7 +130,8 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
         Row.print("isolation", "leases=" + leases.sum() + " threads=" + THREADS + " identities=" + callers.size()
                 + " byKind=" + byKind + " whoami=" + whoamis.sum() + " serverSessionsSeen="
                 + ownerOfServerSession.size() + " sessionsOpened=" + stats.misses() + " hits=" + stats.hits()
-                + " mismatches=" + mismatches.size() + " took=" + took.toMillis() + "ms");
+                +  " mismatches=" + mismatches.size() + " whoamiMeanMs=" + (whoamiNanos.sum() / 1e6 / whoamis.sum())
+                + " took=" + took.toMillis() + "ms");
     }
 
     private static void checkOnTheServer(Caller caller, McpSyncClient client, WhoAmI seen,
