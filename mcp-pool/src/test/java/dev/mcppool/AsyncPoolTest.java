@@ -81,7 +81,7 @@ class AsyncPoolTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void callsThroughLeasesCarryTheCallersHeadersAndReuseTheSession(Transport transport) throws Exception {
         var pool = pool(PoolConfig.builder());
         var lease = pool.acquire(target(transport), ALICE).get(10, TimeUnit.SECONDS);
@@ -185,7 +185,7 @@ class AsyncPoolTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void asyncCallsRetryOnceWhenTheServerForgotTheSession(Transport transport) {
         var pool = pool(PoolConfig.builder().requestTimeout(Duration.ofSeconds(5)));
         var target = target(transport);

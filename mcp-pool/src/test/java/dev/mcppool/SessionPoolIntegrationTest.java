@@ -24,7 +24,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
             CallerIdentity.of("bob", Map.of("Authorization", "Bearer bob-token", "X-Tenant-Id", "acme"));
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void reusesOneInitializedSessionAcrossLeases(Transport transport) {
         var pool = pool();
         long initsBefore = server.initializeCount();
@@ -44,7 +44,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void sendsTheCallersHeadersAndTheTargetsHeadersToTheServer(Transport transport) {
         var pool = pool();
         var target = target(transport).withHeader("X-Gateway-Key", "gw-1");
@@ -58,7 +58,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void differentUsersNeverShareASession(Transport transport) {
         var pool = pool();
         String aliceSession;
@@ -79,7 +79,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void transportIsPartOfTheKey(Transport transport) {
         var pool = pool();
         var other = transport == Transport.SSE ? Transport.STREAMABLE_HTTP : Transport.SSE;
@@ -91,7 +91,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void anonymousCallersAreCounted(Transport transport) {
         var pool = pool();
         pool.call(target(transport), CallerIdentity.anonymous(), client -> echo(client, "x"));
@@ -102,7 +102,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void anExhaustedKeyTimesOutWithItsCounts(Transport transport) {
         var pool = pool(config().maxSessionsPerKey(1).acquireTimeout(Duration.ofMillis(200)).build());
         try (var held = pool.acquire(target(transport), ALICE)) {
@@ -118,7 +118,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void aHangingInitializeTimesOutAndGivesItsSlotBack(Transport transport) {
         var pool = pool(config().maxSessionsPerKey(1).createTimeout(Duration.ofMillis(500)).build());
         server.hangInitialize();
@@ -133,7 +133,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void aSessionPastItsTtlIsNeverHandedOutAndIsClosedOnRelease(Transport transport) {
         var pool = pool(config().sessionTtl(Duration.ofSeconds(300)).build());
         String first;
@@ -150,7 +150,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void anIdleSessionIsPingedBeforeReuseAndReplacedWhenTheServerForgotIt(Transport transport) {
         var pool = pool(config().healthCheckInterval(Duration.ofSeconds(60)).build());
         String first;
@@ -179,7 +179,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void theHealthCheckChainFallsThroughUnsupportedMethods(Transport transport) {
         List<String> steps = new CopyOnWriteArrayList<>();
         PoolListener recorder = new PoolListener() {
@@ -206,7 +206,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void theBreakerFailsFastAfterRepeatedCreationFailuresAndResetsAfterItsTime(Transport transport) {
         List<String> transitions = new CopyOnWriteArrayList<>();
         PoolListener recorder = new PoolListener() {
@@ -238,7 +238,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void idleKeysAreEvictedAndTheirSessionsClosed(Transport transport) {
         var pool = pool(config().keyIdleTimeout(Duration.ofSeconds(600)).build());
         pool.call(target(transport), ALICE, c -> echo(c, "a"));
@@ -256,7 +256,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void aLeaseMarkedBrokenIsDiscardedNotReused(Transport transport) {
         var pool = pool();
         String first;
@@ -271,7 +271,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void leaseCloseIsIdempotentAndTheClientIsOffLimitsAfterwards(Transport transport) {
         var pool = pool();
         var lease = pool.acquire(target(transport), ALICE);
@@ -284,7 +284,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void closeEndsEverySessionOnTheServerAndRefusesFurtherAcquires(Transport transport) {
         var pool = pool();
         var leased = pool.acquire(target(transport), ALICE);
@@ -306,7 +306,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void statsAndKeysNeverShowSecrets(Transport transport) {
         var pool = pool();
         var secret = CallerIdentity.of("alice@example.com", Map.of("Authorization", "Bearer s3cr3t-t0ken",
