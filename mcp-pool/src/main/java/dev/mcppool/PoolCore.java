@@ -38,6 +38,7 @@ final class PoolCore<S> {
     final SessionFactory<S> factory;
     final PoolEngine<S> engine;
     private final Object owner;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param factories makes the session factory, given the pool's name and worker pool
@@ -111,6 +112,9 @@ final class PoolCore<S> {
     }
 
     void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         scheduler.shutdownNow();
         engine.close();
         worker.shutdownNow();
@@ -121,6 +125,7 @@ final class PoolCore<S> {
             Thread.currentThread().interrupt();
         }
         closer.shutdownNow();
+        engine.finishClose();
     }
 
     private void scheduleHousekeeping(long delayNanos) {

@@ -1071,8 +1071,9 @@ public final class PoolEngine<S> {
     // ------------------------------------------------------------------------------------------------ shutdown
 
     /**
-     * Closes the pool: fails waiting callers, closes idle and leased sessions (gracefully, in parallel, within the
-     * close timeout, then forcibly) and releases the factory's resources. Idempotent.
+     * Closes the pool: fails waiting callers and closes idle and leased sessions (gracefully, in parallel, within
+     * the close timeout, then forcibly). Idempotent. Call {@link #finishClose()} once discarded sessions still
+     * closing on the closer have finished.
      */
     public void close() {
         if (!closing.compareAndSet(false, true)) {
@@ -1115,9 +1116,16 @@ public final class PoolEngine<S> {
         toClose.forEach(e -> listener.discarded(e.partition.key, DiscardReason.SHUTDOWN));
         partitions.clear();
         keyCount.set(0);
+        log.debug("Pool {} closed {} sessions", name, toClose.size());
+    }
+
+    /**
+     * The last step of closing, once sessions discarded earlier have finished closing too (their DELETEs need the
+     * factory's HTTP executor): releases the factory and tells the listener.
+     */
+    public void finishClose() {
         factory.shutdown();
         listener.poolClosed(name);
-        log.debug("Pool {} closed {} sessions", name, toClose.size());
     }
 
     /** Closes sessions gracefully in parallel; whatever is still open at the deadline is closed forcibly. */
