@@ -59,6 +59,26 @@ class SessionPoolIntegrationTest extends PoolFixture {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
+    void theCallersHttpClientCustomizationIsApplied(Transport transport) {
+        var consulted = new java.util.concurrent.atomic.AtomicInteger();
+        var proxy = new java.net.ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(java.net.URI uri) {
+                consulted.incrementAndGet();
+                return List.of(java.net.Proxy.NO_PROXY);
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress address, java.io.IOException e) {
+            }
+        };
+        var pool = pool(config().httpClientCustomizer(builder -> builder.proxy(proxy)).build());
+        pool.call(target(transport), ALICE, c -> echo(c, "through the proxy selector"));
+        assertThat(consulted.get()).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
     void differentUsersNeverShareASession(Transport transport) {
         var pool = pool();
         String aliceSession;
