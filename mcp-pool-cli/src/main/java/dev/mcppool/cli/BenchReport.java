@@ -12,9 +12,13 @@ import java.util.Map;
  */
 record BenchReport(Setup setup, ModeResult newSessionPerCall, ModeResult pool, ModeResult singleSession) {
 
-    /** What was measured, for the heading and the JSON. The URL is the redacted display form. */
+    /**
+     * What was measured, for the heading and the JSON. The URL is the redacted display form ({@code stdio:<name>}
+     * for a stdio server). {@code calls} and {@code warmup} are per mode, except for the new-session-per-call mode,
+     * which has its own.
+     */
     record Setup(String url, String transport, boolean embeddedServer, String tool, int calls, int concurrency,
-            int users, int warmup) {
+            int users, int warmup, int newSessionCalls, int newSessionWarmup) {
     }
 
     List<ModeResult> modes() {
@@ -37,8 +41,12 @@ record BenchReport(Setup setup, ModeResult newSessionPerCall, ModeResult pool, M
     }
 
     void printTable(PrintWriter out) {
-        out.printf(Locale.ROOT, "mcp-pool bench: %d calls per mode (+%d warm-up), %d threads, %d users, tool '%s'%n",
-                setup.calls(), setup.warmup(), setup.concurrency(), setup.users(), setup.tool());
+        String perMode = setup.newSessionCalls() == setup.calls() && setup.newSessionWarmup() == setup.warmup()
+                ? String.format(Locale.ROOT, "%d calls per mode (+%d warm-up)", setup.calls(), setup.warmup())
+                : String.format(Locale.ROOT, "%d calls per mode (+%d warm-up), new session per call %d (+%d)",
+                        setup.calls(), setup.warmup(), setup.newSessionCalls(), setup.newSessionWarmup());
+        out.printf(Locale.ROOT, "mcp-pool bench: %s, %d threads, %d users, tool '%s'%n", perMode,
+                setup.concurrency(), setup.users(), setup.tool());
         out.printf(Locale.ROOT, "server: %s (%s%s)%n%n", setup.url(), setup.transport(),
                 setup.embeddedServer() ? ", embedded" : "");
         String format = "%-24s %7s %7s %10s %8s %8s %8s %8s %9s%n";

@@ -47,6 +47,9 @@ final class Diagnosis {
         if (t instanceof CommandFailure failure) {
             return failure;
         }
+        if (target.transport() == Transport.STDIO) {
+            return StdioDiagnosis.explain(t, target, timeout);
+        }
         String url = target.displayUrl();
         if (t instanceof PoolExhaustedException || t instanceof PoolClosedException) {
             return new CommandFailure(redact(t.getMessage()), t);

@@ -35,8 +35,15 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine commandLine = ex.getCommandLine();
         PrintWriter err = commandLine.getErr();
-        StringBuilder line = new StringBuilder("error: ").append(ex.getMessage());
-        if (ex instanceof UnmatchedArgumentException unmatched) {
+        StringBuilder line = new StringBuilder("error: ");
+        if (ex instanceof UnmatchedArgumentException && mayHoldStdioSecrets(args)) {
+            // Likely the rest of an unquoted --stdio command line, whose arguments may be secrets: not echoed.
+            line.append("unexpected arguments (not shown); give the whole server command line as one quoted"
+                    + " string: --stdio \"COMMAND ARGS...\"");
+        } else {
+            line.append(ex.getMessage());
+        }
+        if (ex instanceof UnmatchedArgumentException unmatched && !mayHoldStdioSecrets(args)) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
                 line.append("; did you mean ").append(String.join(" or ", suggestions)).append('?');
@@ -49,6 +56,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         }
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    private static boolean mayHoldStdioSecrets(String[] args) {
+        return Arrays.stream(args).anyMatch(a -> a.equals("--stdio") || a.startsWith("--stdio=")
+                || a.equals("--env") || a.startsWith("--env="));
     }
 
     private static boolean verbose(ParseResult parseResult) {

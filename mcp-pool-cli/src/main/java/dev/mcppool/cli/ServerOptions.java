@@ -67,7 +67,21 @@ final class ServerOptions {
      * ends long before a session could expire), and this tool as the MCP client name.
      */
     PoolConfig.Builder poolConfig() {
-        return PoolConfig.builder()
+        return poolConfig(PoolConfig.builder());
+    }
+
+    /**
+     * As {@link #poolConfig()}, starting for a stdio target from the library's
+     * {@link PoolConfig.Builder#stdioDefaults() stdio defaults} ({@code --timeout} still limits starting a server
+     * and its {@code initialize}).
+     */
+    PoolConfig.Builder poolConfig(McpTarget target) {
+        return poolConfig(target.transport() == Transport.STDIO ? PoolConfig.builder().stdioDefaults()
+                : PoolConfig.builder());
+    }
+
+    private PoolConfig.Builder poolConfig(PoolConfig.Builder builder) {
+        return builder
                 .acquireTimeout(timeout)
                 .createTimeout(timeout)
                 .requestTimeout(timeout)
