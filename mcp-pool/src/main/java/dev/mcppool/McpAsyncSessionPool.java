@@ -150,6 +150,9 @@ public final class McpAsyncSessionPool implements AutoCloseable {
 
     private <T> Mono<T> run(Route route, PooledAsyncSessionLease lease, Function<McpAsyncClient, Mono<T>> request) {
         return lease.call(request).onErrorResume(Failures::isSessionNotFound, error -> {
+            if (engine.isClosed()) {
+                return Mono.error(new PoolClosedException("pool " + core.name + " closed during the call"));
+            }
             engine.recordStaleRetry(route.key());
             log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
             if (route.target().transport() == Transport.STREAMABLE_HTTP) {

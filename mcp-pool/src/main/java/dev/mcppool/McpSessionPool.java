@@ -133,6 +133,10 @@ public final class McpSessionPool implements AutoCloseable {
                 if (!Failures.isSessionNotFound(e)) {
                     throw e;
                 }
+                if (engine.isClosed()) {
+                    // The pool closed the session under the call: not a server that forgot it.
+                    throw new PoolClosedException("pool " + core.name + " closed during the call");
+                }
                 engine.recordStaleRetry(route.key());
                 log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
                 lease = freshSession(route, lease);

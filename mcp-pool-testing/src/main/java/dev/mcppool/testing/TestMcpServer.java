@@ -88,8 +88,11 @@ public final class TestMcpServer implements AutoCloseable {
 
 	private volatile int port;
 
-	private TestMcpServer(int port) {
+	private final int maxThreads;
+
+	private TestMcpServer(int port, int maxThreads) {
 		this.port = port;
+		this.maxThreads = maxThreads;
 	}
 
 	/**
@@ -371,7 +374,7 @@ public final class TestMcpServer implements AutoCloseable {
 	}
 
 	private synchronized void startJetty() {
-		QueuedThreadPool threads = new QueuedThreadPool();
+		QueuedThreadPool threads = new QueuedThreadPool(maxThreads);
 		threads.setName(THREAD_NAME_PREFIX + "jetty");
 		Server server = new Server(threads, new ScheduledExecutorScheduler(THREAD_NAME_PREFIX + "scheduler", false),
 				null);
@@ -458,6 +461,8 @@ public final class TestMcpServer implements AutoCloseable {
 
 		private int port;
 
+		private int maxThreads = 200;
+
 		private Builder() {
 		}
 
@@ -475,11 +480,25 @@ public final class TestMcpServer implements AutoCloseable {
 		}
 
 		/**
+		 * Sets the most request threads the server uses (Jetty's default, 200, unless set). A tool call
+		 * that sleeps holds one, so a test with more calls in flight at once needs more.
+		 * @param maxThreads at least 8
+		 * @return this builder
+		 */
+		public Builder maxThreads(int maxThreads) {
+			if (maxThreads < 8) {
+				throw new IllegalArgumentException("maxThreads must be at least 8, but was " + maxThreads);
+			}
+			this.maxThreads = maxThreads;
+			return this;
+		}
+
+		/**
 		 * Starts a server with these settings.
 		 * @return the running server
 		 */
 		public TestMcpServer start() {
-			TestMcpServer server = new TestMcpServer(port);
+			TestMcpServer server = new TestMcpServer(port, maxThreads);
 			server.startJetty();
 			return server;
 		}

@@ -33,6 +33,9 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
     private final HttpTransports transports;
     private final StdioProcesses stdio;
     private final ExecutorService worker;
+    /** Health-check requests still running per client; a client is closed only after its request ended. */
+    private final java.util.Map<McpSyncClient, CompletableFuture<Object>> checks =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param worker     runs health-check requests, so each step can be given up at its own timeout
@@ -156,6 +159,8 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         } catch (RejectedExecutionException e) {
             return HealthCheckOutcome.FAILED;
         }
+        checks.put(client, request);
+        request.whenComplete((result, error) -> checks.remove(client, request));
         try {
             request.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return HealthCheckOutcome.PASSED;
@@ -198,6 +203,23 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         };
     }
 
+    /**
+     * A health check given up at its timeout may still be on the wire; closing the client under it would let a late
+     * 404 make the SDK re-open the closed client in the background. Wait (bounded) for it to end first.
+     */
+    private void awaitCheck(McpSyncClient client) {
+        CompletableFuture<Object> check = checks.get(client);
+        if (check != null) {
+            try {
+                check.get(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // ended badly or still running: close anyway
+            }
+        }
+    }
+
     @Override
     public void close(McpSyncClient client) {
         stdio.kill(client);
@@ -210,6 +232,7 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
 
     @Override
     public boolean closeGracefully(McpSyncClient client) {
+        awaitCheck(client);
         if (stdio.stop(client)) {
             close(client);
             return true;

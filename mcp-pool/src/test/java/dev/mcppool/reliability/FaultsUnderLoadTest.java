@@ -35,6 +35,11 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
 
     private static final List<CallerIdentity> USERS = List.of(user(0), user(1), user(2), user(3));
 
+    @org.junit.jupiter.api.BeforeEach
+    void clearRecord() {
+        server.clearRequests();
+    }
+
     private static CallerIdentity user(int i) {
         return CallerIdentity.of("user-" + i, Map.of("Authorization", "Bearer token-" + i));
     }
@@ -67,6 +72,8 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
             long stopped = System.nanoTime();
             server.stop();
             callers.awaitMoreFailures(30, WAIT);
+            Thread.sleep(1_000); // the outage lasts a while: the breaker opens, probes and re-opens
+
             server.restart();
             down = Duration.ofNanos(System.nanoTime() - stopped);
             callers.awaitMoreSuccesses(200, WAIT);
@@ -75,14 +82,17 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         PoolStats stats = pool.stats();
         assertThat(callers.failures.onlyKinds("SessionCreationException", "CircuitOpenException",
                 "ConnectException", "ClosedChannelException", "IOException", "status code: 503")).as(callers.failures.toString()).isTrue();
-        // A refused connection never reaches a tool: every tool call the server ran was a success.
-        assertThat(server.toolCallCount() - toolCalls).isEqualTo(callers.successes.get());
-        finish(pool, "server stopped for " + down.toMillis() + " ms, then restarted on the same port", callers);
+        // A refused connection never reaches a tool. Tool calls the server saw beyond the successes: the first try
+        // of each stale retry (refused with 404 before running) and at most one call per thread cut off by the stop.
+        long extra = server.toolCallCount() - toolCalls - callers.successes.get() - stats.staleRetries();
+        assertThat(extra).as("tool calls the server saw beyond successes and stale first tries").isBetween(0L,
+                (long) THREADS);
+        assertThat(finish(pool, "server stopped for " + down.toMillis() + " ms, then restarted on the same port", callers)).as("DELETEs the server refused").isZero();
     }
 
     @Test
     void serverHangsInitializeLongerThanTheCreateTimeout() throws Exception {
-        McpSessionPool pool = pool(faultConfig().createTimeout(Duration.ofMillis(300)).build());
+        McpSessionPool pool = pool(faultConfig().createTimeout(Duration.ofSeconds(1)).build());
         long toolCalls = server.toolCallCount();
         CallerLoop callers = echoCallers(pool, USERS);
         try (callers) {
@@ -99,7 +109,7 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
                 .allMatch(k -> k.startsWith("SessionCreationException") || k.startsWith("CircuitOpenException"));
         assertThat(stats.breakerTrips()).isPositive();
         assertThat(server.toolCallCount() - toolCalls).isEqualTo(callers.successes.get());
-        finish(pool, "initialize hung (createTimeout 300 ms) after drain()", callers);
+        assertThat(finish(pool, "initialize hung (createTimeout 1 s) after drain()", callers)).as("DELETEs the server refused").isZero();
     }
 
     @Test
@@ -163,7 +173,7 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(callers.failures.total()).as(callers.failures.toString()).isEqualTo(drops);
         assertThat(pool.stats().staleRetries()).isZero();
         assertThat(server.toolCallCount() - toolCalls).isEqualTo(callers.successes.get());
-        finish(pool, drops + " connections dropped, one at a time, while calls ran", callers);
+        assertThat(finish(pool, drops + " connections dropped, one at a time, while calls ran", callers)).as("DELETEs the server refused").isZero();
     }
 
     @Test
@@ -188,23 +198,31 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(server.toolCallCount() - toolCalls).isEqualTo(others.successes.get() + 6);
         // The sleeper's key serves again by itself once its calls are quick.
         assertThat(echo(pool, target, sleeper, "back")).isEqualTo("back");
-        finish(pool, "sleep 3000 ms vs requestTimeout 500 ms, 6 calls; echo callers: " + others.successes.get()
-                + " calls, " + others.failures.total() + " failures", hanging);
+        assertThat(finish(pool, "sleep 3000 ms vs requestTimeout 500 ms, 6 calls; echo callers: " + others.successes.get()
+                + " calls, " + others.failures.total() + " failures", hanging)).as("DELETEs the server refused").isZero();
     }
 
     /** Quiescent pool, server holding exactly the pool's idle sessions, and the row for RELIABILITY.md. */
-    private static void finish(McpSessionPool pool, String fault, CallerLoop callers) {
+    private static int finish(McpSessionPool pool, String fault, CallerLoop callers) throws Exception {
         Awaitility.await().atMost(WAIT).untilAsserted(() -> assertQuiescent(pool.stats()));
         PoolStats stats = pool.stats();
+        // A session discarded while the server refused every request had its DELETE refused too: the pool sent it
+        // within closeTimeout and does not retry. The test deletes those sessions itself and reports how many.
+        Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        int refusedDeletes = ServerSessions.deleteRefused(server);
         try {
             server.awaitLiveSessions(stats.idle(), Duration.ofSeconds(10));
         } catch (AssertionError e) {
+            System.out.println("initializeCount=" + server.initializeCount() + " deleteCount=" + server.deleteCount()
+                    + " stats=" + stats);
             ServerSessions.dumpUndeleted(server);
             throw e;
         }
         Row.print("fault", fault + ": calls=" + callers.calls.get() + " ok=" + callers.successes.get()
                 + " failed=" + callers.failures.total() + " seen=" + callers.failures + " staleRetries="
                 + stats.staleRetries() + " breakerTrips=" + stats.breakerTrips() + " creationFailures="
-                + stats.creationFailures() + " sessionsOpened=" + stats.misses() + " idleAtEnd=" + stats.idle());
+                + stats.creationFailures() + " sessionsOpened=" + stats.misses() + " idleAtEnd=" + stats.idle()
+                + " deletesRefusedDuringFault=" + refusedDeletes);
+        return refusedDeletes;
     }
 }

@@ -104,7 +104,13 @@ abstract class ReliabilityFixture {
             assertThat(pool.stats().totalSessions()).isZero();
             names.add(pool.name());
         }
-        server.awaitLiveSessions(0, Duration.ofSeconds(15));
+        try {
+            server.awaitLiveSessions(0, Duration.ofSeconds(15));
+        } catch (AssertionError e) {
+            ServerSessions.dumpUndeleted(server);
+            server.restart(); // so that the next test starts clean: one leak must not hide behind another
+            throw e;
+        }
         for (String name : names) {
             Leaks.awaitNoThreads(name + "-", Duration.ofSeconds(15));
         }
