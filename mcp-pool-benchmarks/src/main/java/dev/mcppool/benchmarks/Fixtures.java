@@ -80,20 +80,30 @@ public final class Fixtures {
 
     /**
      * A xorshift index generator, one per benchmark thread: picks keys uniformly at random without touching shared
-     * state or a ThreadLocal.
+     * state or a ThreadLocal. With {@code -Dbench.access=sequential} it walks the keys in order instead (a diagnostic:
+     * keys were created in order, so a walk is cache- and prefetcher-friendly).
      */
     public static final class KeyPicker {
 
+        private static final boolean SEQUENTIAL = "sequential".equals(System.getProperty("bench.access"));
+
         private int state;
+        private int cursor;
 
         public KeyPicker(int seed) {
             this.state = seed == 0 ? 0x9E3779B9 : seed;
+            this.cursor = seed & 0x7FFFFFFF;
         }
 
         /** The next index in {@code [0, n)}. */
         public int next(int n) {
             if (n == 1) {
                 return 0;
+            }
+            if (SEQUENTIAL) {
+                int i = cursor % n;
+                cursor = i + 1;
+                return i;
             }
             int x = state;
             x ^= x << 13;

@@ -24,8 +24,9 @@ import java.util.Map;
 final class Clients {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final CallToolRequest ECHO = new CallToolRequest("echo", Map.of("text", "hello"));
-    private static final McpSchema.Implementation INFO = new McpSchema.Implementation("mcp-pool-benchmarks", "1");
+    static final CallToolRequest ECHO = CallToolRequest.builder("echo").arguments(Map.of("text", "hello")).build();
+    private static final McpSchema.Implementation INFO =
+            McpSchema.Implementation.builder("mcp-pool-benchmarks", "1").build();
 
     private Clients() {
     }
@@ -101,6 +102,7 @@ final class Clients {
                     .requestBuilder(template)
                     .connectTimeout(TIMEOUT)
                     .build();
+            case STDIO -> throw new IllegalArgumentException("these benchmarks measure HTTP transports only");
         };
     }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.ExecutorService;
  * <li>Real sessions on a server in a child process: heap and platform threads as a pool opens more sessions (one
  * key each), then the same number of bare SDK clients.</li>
  * </ol>
- * Usage: {@code Footprint [--keys 100000] [--sessions 10,50,100,200] [--transport streamable|sse]}
+ * Usage: {@code Footprint [--keys 100000 (0: skip)] [--sessions 10,50,100,200 (none: skip)]
+ * [--transport streamable|sse]}
  */
 public final class Footprint {
 
@@ -46,9 +47,13 @@ public final class Footprint {
         String[] steps = args.string("sessions", "10,50,100,200").split(",");
         Transport transport = Clients.transport(args.string("transport", "streamable"));
         args.done("Footprint");
-        keys(keys);
-        try (ChildServer server = ChildServer.start()) {
-            sessions(server.baseUrl(), transport, steps);
+        if (keys > 0) {
+            keys(keys);
+        }
+        if (!steps[0].equals("none")) {
+            try (ChildServer server = ChildServer.start()) {
+                sessions(server.baseUrl(), transport, steps);
+            }
         }
     }
 
@@ -107,6 +112,13 @@ public final class Footprint {
             counts[i] = Integer.parseInt(steps[i].trim());
         }
         int max = counts[counts.length - 1];
+        // One of each first, so that class loading and the SDK's static caches are not counted as per-session.
+        try (McpSessionPool warm = McpSessionPool.create(PoolConfig.builder().name("warm").build())) {
+            warm.prewarm(warm.route(Clients.target(baseUrl, transport), Fixtures.identity(-1)), 1);
+        }
+        Clients.close(Clients.open(baseUrl, transport, Fixtures.identity(-1)));
+        awaitSelectorsGone();
+
         long[] poolHeap = new long[counts.length];
         List<Map<String, Integer>> poolThreads = new ArrayList<>();
         Map<String, Integer> before = ThreadCensus.take("fp");
@@ -120,13 +132,13 @@ public final class Footprint {
                 routes.add(route);
                 pool.prewarm(route, 1);
             }
-            poolHeap[i] = usedHeap() - poolBase;
+            poolHeap[i] = settledHeap() - poolBase;
             poolThreads.add(ThreadCensus.take("fp"));
         }
         pool.close();
         routes.clear();
-        usedHeap();
         Map<String, Integer> afterClose = ThreadCensus.take("fp");
+        long lingered = awaitSelectorsGone();
 
         long[] bareHeap = new long[counts.length];
         List<Map<String, Integer>> bareThreads = new ArrayList<>();
@@ -136,29 +148,31 @@ public final class Footprint {
             while (clients.size() < counts[i]) {
                 clients.add(Clients.open(baseUrl, transport, Fixtures.identity(clients.size())));
             }
-            bareHeap[i] = usedHeap() - bareBase;
+            bareHeap[i] = settledHeap() - bareBase;
             bareThreads.add(ThreadCensus.take("fp"));
         }
         clients.forEach(Clients::close);
         clients.clear();
-        usedHeap();
         Map<String, Integer> afterBare = ThreadCensus.take("fp");
+        long bareLingered = awaitSelectorsGone();
 
         System.out.printf("%n## Real sessions, %s: heap after full GC (above the start), platform threads%n", transport);
         System.out.println("| sessions | pool: heap MiB | pool: KiB/session | pool threads: pool / HTTP selectors / JVM"
-                + " total | bare SDK clients: heap MiB | bare: KiB/session | bare threads: HTTP selectors / JVM total |");
+                + " total | bare SDK clients: heap MiB | bare: KiB/session | bare threads: HTTP selectors / HTTP"
+                + " workers / JVM total |");
         System.out.println("|---|---|---|---|---|---|---|");
-        System.out.printf("| 0 | 0 | - | %d / %d / %d | 0 | - | %d / %d |%n", ThreadCensus.count(before, "pool"),
+        System.out.printf("| 0 | 0 | - | %d / %d / %d | 0 | - | %d / %d / %d |%n", ThreadCensus.count(before, "pool"),
                 ThreadCensus.count(before, "httpSelector"), ThreadCensus.count(before, "total"),
-                ThreadCensus.count(before, "httpSelector"), ThreadCensus.count(before, "total"));
+                ThreadCensus.count(before, "httpSelector"), ThreadCensus.count(before, "httpWorker"),
+                ThreadCensus.count(before, "total"));
         for (int i = 0; i < counts.length; i++) {
             Map<String, Integer> p = poolThreads.get(i);
             Map<String, Integer> b = bareThreads.get(i);
-            System.out.printf("| %d | %.1f | %.0f | %d / %d / %d | %.1f | %.0f | %d / %d |%n", counts[i],
+            System.out.printf("| %d | %.1f | %.0f | %d / %d / %d | %.1f | %.0f | %d / %d / %d |%n", counts[i],
                     poolHeap[i] / 1048576.0, poolHeap[i] / 1024.0 / counts[i], ThreadCensus.count(p, "pool"),
                     ThreadCensus.count(p, "httpSelector"), ThreadCensus.count(p, "total"), bareHeap[i] / 1048576.0,
                     bareHeap[i] / 1024.0 / counts[i], ThreadCensus.count(b, "httpSelector"),
-                    ThreadCensus.count(b, "total"));
+                    ThreadCensus.count(b, "httpWorker"), ThreadCensus.count(b, "total"));
         }
         if (counts.length > 1) {
             int n = max - counts[0];
@@ -166,8 +180,32 @@ public final class Footprint {
                     max, (poolHeap[counts.length - 1] - poolHeap[0]) / 1024.0 / n,
                     (bareHeap[counts.length - 1] - bareHeap[0]) / 1024.0 / n);
         }
-        System.out.println("threads after pool.close() and a GC: " + afterClose);
-        System.out.println("threads after the bare clients closed and a GC: " + afterBare);
+        System.out.println("pool threads by kind at " + max + " sessions: " + poolThreads.get(counts.length - 1));
+        System.out.println("bare threads by kind at " + max + " clients: " + bareThreads.get(counts.length - 1));
+        System.out.println("right after pool.close(): " + afterClose + "; HTTP selector threads all gone after "
+                + lingered + " ms of GC + waiting");
+        System.out.println("right after the bare clients closed: " + afterBare + "; selectors gone after "
+                + bareLingered + " ms");
+    }
+
+    /** Heap after a second's pause (sessions finish their asynchronous set-up, such as a listening stream). */
+    private static long settledHeap() throws InterruptedException {
+        Thread.sleep(1000);
+        return Math.min(usedHeap(), usedHeap());
+    }
+
+    /**
+     * The SDK never closes a transport's {@code HttpClient}; its selector thread ends only after the client has been
+     * collected. Collects and waits (at most 60 s) until none is left, and returns how long that took.
+     */
+    private static long awaitSelectorsGone() throws InterruptedException {
+        long start = System.nanoTime();
+        while (ThreadCensus.count(ThreadCensus.take(null), "httpSelector") > 0
+                && System.nanoTime() - start < 60_000_000_000L) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     // -------------------------------------------------------------------------------------------- heap
