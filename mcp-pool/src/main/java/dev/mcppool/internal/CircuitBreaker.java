@@ -33,7 +33,8 @@ public final class CircuitBreaker {
     private final Transitions transitions;
     private final ReentrantLock lock = new ReentrantLock();
 
-    private BreakerState state = BreakerState.CLOSED;
+    /** Written under the lock; volatile so the common case, CLOSED, is read without it on every acquire. */
+    private volatile BreakerState state = BreakerState.CLOSED;
     private int consecutiveFailures;
     private long openUntil;
     private long lastOpenNanos;
@@ -51,6 +52,9 @@ public final class CircuitBreaker {
      * idle sessions never consumes the half-open probe.
      */
     public long blockedForNanos(long now) {
+        if (state == BreakerState.CLOSED) {
+            return 0;
+        }
         lock.lock();
         try {
             return switch (state) {
