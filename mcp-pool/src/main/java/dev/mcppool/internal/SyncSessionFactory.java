@@ -55,7 +55,7 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         }
         McpSyncClient client = McpClient.sync(transports.transport(spec))
                 .requestTimeout(config.requestTimeout())
-                .initializationTimeout(config.createTimeout())
+                .initializationTimeout(config.createTimeout().plus(config.closeTimeout()))
                 .clientInfo(transports.clientInfo())
                 .transportContextProvider(context::transportContext)
                 .build();
@@ -85,7 +85,12 @@ public final class SyncSessionFactory implements SessionFactory<McpSyncClient> {
         CompletableFuture<McpSchema.InitializeResult> handshake =
                 AsyncSessionFactory.withContext(async.initialize(), context.transportContext()).toFuture();
         try {
-            handshake.get();
+            handshake.get(config.createTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // The server may still open the session: let the handshake finish (the SDK gives it closeTimeout more)
+            // and close the session then, as for an interrupt.
+            handshake.whenComplete((result, error) -> closeInBackground(client));
+            throw new IllegalStateException("initialize did not complete within " + config.createTimeout(), e);
         } catch (InterruptedException e) {
             handshake.whenComplete((result, error) -> closeInBackground(client));
             Thread.currentThread().interrupt();
