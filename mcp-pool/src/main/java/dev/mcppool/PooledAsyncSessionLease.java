@@ -1,14 +1,12 @@
 package dev.mcppool;
 
 import dev.mcppool.internal.AsyncSessionFactory;
-import dev.mcppool.internal.HeaderRules;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 
 import io.modelcontextprotocol.client.McpAsyncClient;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
@@ -16,72 +14,55 @@ import reactor.core.publisher.Mono;
 /** The lease handed out by {@link McpAsyncSessionPool}: one holder, idempotent close. */
 final class PooledAsyncSessionLease implements AsyncSessionLease {
 
-    private final PoolEngine<McpAsyncClient> engine;
-    private final PooledEntry<McpAsyncClient> entry;
-    private final Map<String, String> leaseHeaders;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile DiscardReason discard;
+    private final LeaseState<McpAsyncClient> state;
 
     PooledAsyncSessionLease(PoolEngine<McpAsyncClient> engine, PooledEntry<McpAsyncClient> entry,
             Map<String, String> leaseHeaders) {
-        this.engine = engine;
-        this.entry = entry;
-        this.leaseHeaders = leaseHeaders;
-        entry.context().lease(leaseHeaders, Map.of());
+        this.state = new LeaseState<>(engine, entry, leaseHeaders);
     }
 
     @Override
     public McpAsyncClient client() {
-        if (closed.get()) {
-            throw new IllegalStateException("lease for " + entry.key() + " is closed; acquire a new one");
-        }
-        return entry.session();
+        return state.session();
     }
 
     @Override
     public <T> Mono<T> call(Function<McpAsyncClient, Mono<T>> request) {
         return Mono.defer(() -> AsyncSessionFactory.withContext(request.apply(client()),
-                entry.context().transportContext()));
+                state.entry().context().transportContext()));
     }
 
     @Override
     public PoolKey key() {
-        return entry.key();
+        return state.key();
     }
 
     @Override
     public void markBroken() {
-        if (discard == null) {
-            discard = DiscardReason.BROKEN;
-        }
+        state.markBroken();
     }
 
     void markStale() {
-        discard = DiscardReason.STALE;
+        state.markStale();
     }
 
     @Override
     public void setCallHeaders(Map<String, String> headers) {
-        if (closed.get()) {
-            throw new IllegalStateException("lease for " + entry.key() + " is closed");
-        }
-        entry.context().lease(leaseHeaders, HeaderRules.validated(headers, "call header"));
+        state.setCallHeaders(headers);
     }
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return state.isClosed();
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            engine.release(entry, discard, true);
-        }
+        state.close();
     }
 
     @Override
     public String toString() {
-        return "AsyncSessionLease[" + entry.key() + (closed.get() ? ", closed" : "") + "]";
+        return state.describe("AsyncSessionLease");
     }
 }
