@@ -1,5 +1,6 @@
 package dev.mcppool.testing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +28,14 @@ final class Faults {
 	private record Rule(Predicate<RecordedRequest> when, Rejection rejection) {
 	}
 
+	private record Delay(Predicate<RecordedRequest> when, Duration delay) {
+	}
+
 	private volatile Rejection everyRequest;
 
 	private final List<Rule> rules = new CopyOnWriteArrayList<>();
+
+	private final List<Delay> delays = new CopyOnWriteArrayList<>();
 
 	private volatile Rejection initializeFailure;
 
@@ -50,6 +56,13 @@ final class Faults {
 
 	void rejectWhen(Predicate<RecordedRequest> when, int status) {
 		rules.add(new Rule(when, new Rejection(status, Map.of())));
+	}
+
+	void delayWhen(Predicate<RecordedRequest> when, Duration delay) {
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("a delay cannot be negative: " + delay);
+		}
+		delays.add(new Delay(when, delay));
 	}
 
 	void failInitialize(int status) {
@@ -81,6 +94,7 @@ final class Faults {
 	void clear() {
 		everyRequest = null;
 		rules.clear();
+		delays.clear();
 		clearInitializeFault();
 		dropNextToolCall.set(false);
 		dropEveryToolCall = false;
@@ -119,6 +133,27 @@ final class Faults {
 			return Optional.of(initialize);
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Holds a request for the delay of the first delay switch that matches it, then lets it go on.
+	 * @return {@code true} to go on serving it, {@code false} if the wait was interrupted (the server
+	 *         is stopping)
+	 */
+	boolean awaitDelay(RecordedRequest request) {
+		for (Delay delay : delays) {
+			if (delay.when().test(request)) {
+				try {
+					Thread.sleep(delay.delay().toMillis());
+					return true;
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -60,6 +60,10 @@ final class HarnessFilter extends HttpFilter {
 			rejection.get().headers().forEach(response::setHeader);
 			return;
 		}
+		if (!faults.awaitDelay(recorded)) {
+			response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+			return;
+		}
 		if (!faults.awaitInitializeRelease(recorded)) {
 			response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
 			return;

@@ -348,6 +348,20 @@ public final class TestMcpServer implements AutoCloseable {
 	}
 
 	/**
+	 * Holds the requests that match a condition for a while, then serves them as usual: a slow
+	 * server or network. A held {@code initialize} still opens its session once it goes on, after a
+	 * client that gave up has stopped waiting; a held {@code DELETE} keeps the client's close waiting.
+	 * Delays add up as switches; the first that matches applies. Keep them short: a stop waits for
+	 * held requests as for any request in flight, then interrupts them (they are answered 503).
+	 * {@link #clearFaults()} switches delays off; requests already held finish their delay.
+	 * @param condition tested on each request, for example {@code r -> r.method().equals("DELETE")}
+	 * @param delay how long to hold each matching request
+	 */
+	public void delayWhen(Predicate<RecordedRequest> condition, Duration delay) {
+		faults.delayWhen(condition, delay);
+	}
+
+	/**
 	 * Closes the connection of the next {@code tools/call} request abruptly, without any response,
 	 * before the MCP server sees it.
 	 */

@@ -234,6 +234,31 @@ class TestMcpServerTest {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 	}
 
+	@Test
+	void aDelayedInitializeStillOpensItsSessionAfterTheClientGaveUp() {
+		server.delayWhen(r -> r.isJsonRpc("initialize"), Duration.ofSeconds(1));
+		assertThatThrownBy(clients.open(TransportKind.STREAMABLE, Map.of(), IMPATIENT)::initialize)
+			.hasRootCauseInstanceOf(TimeoutException.class);
+		assertThat(server.liveSessions()).isZero();
+
+		server.awaitLiveSessions(1, Duration.ofSeconds(5));
+		server.clearFaults();
+		assertThat(clients.open(TransportKind.STREAMABLE).initialize()).isNotNull();
+	}
+
+	@Test
+	void aDelayedDeleteHoldsTheClosingClient() {
+		McpSyncClient client = clients.open(TransportKind.STREAMABLE);
+		client.initialize();
+		server.delayWhen(r -> r.method().equals("DELETE"), Duration.ofMillis(300));
+
+		long start = System.nanoTime();
+		assertThat(client.closeGracefully()).isTrue();
+
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(server.liveSessions()).isZero();
+	}
+
 	@ParameterizedTest
 	@EnumSource(TransportKind.class)
 	void respondWithAnswersEveryRequest(TransportKind kind) throws Exception {
