@@ -1,7 +1,5 @@
 package dev.mcppool;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mcppool.testing.Leaks;
 import dev.mcppool.testing.ManualClock;
 import dev.mcppool.testing.TestMcpServer;
@@ -9,21 +7,24 @@ import dev.mcppool.testing.TestMcpServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One real test server per test class, pools made per test with a manual clock, and a leak check after each
- * test: every pool closed, no live session left on the server, no pool thread alive.
+ * One real test server per test class, pools made per test and per {@link Door} with a manual clock, and a leak
+ * check after each test: every lease the test took is back, every pool closed with nothing leased and every permit
+ * back, no live session left on the server, no pool thread alive.
  */
 abstract class PoolFixture {
 
     static TestMcpServer server;
 
     final ManualClock clock = ManualClock.start();
-    private final List<McpSessionPool> pools = new ArrayList<>();
+    private final List<TestPool> pools = new ArrayList<>();
+    private final List<Runnable> afterPools = new ArrayList<>();
 
     @BeforeAll
     static void startServer() {
@@ -42,14 +43,35 @@ abstract class PoolFixture {
                 .requestTimeout(Duration.ofSeconds(10));
     }
 
-    McpSessionPool pool(PoolConfig config) {
-        McpSessionPool pool = McpSessionPool.create(config);
+    TestPool pool(Door door, PoolConfig config) {
+        TestPool pool = TestPool.create(door, config);
         pools.add(pool);
         return pool;
     }
 
+    TestPool pool(Door door) {
+        return pool(door, config().build());
+    }
+
+    /** A blocking pool, for tests of what only the sync door has. */
+    McpSessionPool pool(PoolConfig config) {
+        return pool(Door.SYNC, config).sync();
+    }
+
     McpSessionPool pool() {
         return pool(config().build());
+    }
+
+    /** An async pool whose hand-offs run on {@code executor}, for tests of what only the async door has. */
+    McpAsyncSessionPool asyncPool(PoolConfig config, Executor executor) {
+        McpAsyncSessionPool pool = McpAsyncSessionPool.create(config, executor);
+        pools.add(TestPool.of(pool));
+        return pool;
+    }
+
+    /** Runs a clean-up step (say, shutting down an executor pools use) after the pools are closed. */
+    void afterPools(Runnable step) {
+        afterPools.add(step);
     }
 
     static McpTarget target(Transport transport) {
@@ -62,19 +84,29 @@ abstract class PoolFixture {
     void closePoolsAndCheckLeaks() {
         server.clearFaults();
         server.clearInitializeFault();
-        for (McpSessionPool pool : pools) {
-            pool.close();
-            assertThat(pool.stats().totalSessions()).isZero();
+        AssertionError first = null;
+        for (TestPool pool : pools) {
+            try {
+                pool.closeAndCheck();
+            } catch (AssertionError e) {
+                pool.close(); // every pool is closed, whatever the first failure
+                first = first == null ? e : first;
+            }
         }
+        afterPools.forEach(Runnable::run);
         try {
             server.awaitLiveSessions(0, Duration.ofSeconds(10));
         } catch (AssertionError e) {
             server.requests().forEach(r -> System.out.println("REQ " + r.method() + " " + r.path() + " "
                     + r.sessionId() + " " + r.jsonRpcMethod()));
-            throw e;
+            server.restart(); // so that the next test starts clean: one leak must not hide behind another
+            first = first == null ? e : first;
         }
-        for (McpSessionPool pool : pools) {
+        for (TestPool pool : pools) {
             Leaks.awaitNoThreads(pool.name() + "-", Duration.ofSeconds(10));
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -1,0 +1,91 @@
+package dev.mcppool;
+
+import dev.mcppool.testing.WhoAmI;
+
+import io.modelcontextprotocol.spec.McpSchema;
+
+import java.util.Map;
+
+/**
+ * A {@link SessionLease} or an {@link AsyncSessionLease} behind one blocking test API; see {@link TestPool}. Calls
+ * on an async lease go through {@link AsyncSessionLease#call}, which carries the lease's headers.
+ */
+public final class TestLease implements AutoCloseable {
+
+    private final SessionLease sync;
+    private final AsyncSessionLease async;
+
+    TestLease(SessionLease lease) {
+        this.sync = lease;
+        this.async = null;
+    }
+
+    TestLease(AsyncSessionLease lease) {
+        this.sync = null;
+        this.async = lease;
+    }
+
+    public McpSchema.CallToolResult callTool(String tool, Map<String, Object> arguments) {
+        var request = TestPool.request(tool, arguments);
+        return sync != null ? sync.client().callTool(request) : TestPool.await(async.call(c -> c.callTool(request)));
+    }
+
+    public String echo(String text) {
+        return TestPool.text(callTool("echo", Map.of("text", text)));
+    }
+
+    public WhoAmI whoami() {
+        return WhoAmI.from(callTool("whoami", Map.of()));
+    }
+
+    public int counter() {
+        return Integer.parseInt(TestPool.text(callTool("counter", Map.of())).strip());
+    }
+
+    /**
+     * The SDK's client of the session ({@code McpSyncClient} or {@code McpAsyncClient}), to tell sessions apart.
+     *
+     * @throws IllegalStateException if the lease is closed
+     */
+    public Object client() {
+        return sync != null ? sync.client() : async.client();
+    }
+
+    public PoolKey key() {
+        return sync != null ? sync.key() : async.key();
+    }
+
+    public void markBroken() {
+        if (sync != null) {
+            sync.markBroken();
+        } else {
+            async.markBroken();
+        }
+    }
+
+    public void setCallHeaders(Map<String, String> headers) {
+        if (sync != null) {
+            sync.setCallHeaders(headers);
+        } else {
+            async.setCallHeaders(headers);
+        }
+    }
+
+    public boolean isClosed() {
+        return sync != null ? sync.isClosed() : async.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (sync != null) {
+            sync.close();
+        } else {
+            async.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.valueOf(sync != null ? sync : async);
+    }
+}
