@@ -3,10 +3,6 @@ package dev.mcppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcppool.testing.Leaks;
-import dev.mcppool.testing.TestMcpServer;
-import dev.mcppool.testing.WhoAmI;
-
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 
@@ -18,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,83 +21,35 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import reactor.core.publisher.Mono;
 
-/** The non-blocking front door against the real server. */
-class AsyncPoolTest {
+/**
+ * What only the non-blocking front door has: futures that never hold a thread while they wait, and cancelling them.
+ * Everything both doors do is tested through both, in the other behaviour tests ({@link TestPool}).
+ */
+class AsyncPoolTest extends PoolFixture {
 
     private static final CallerIdentity ALICE = CallerIdentity.of("alice", Map.of("Authorization", "Bearer a"));
 
-    private static TestMcpServer server;
-    private final List<McpAsyncSessionPool> pools = new ArrayList<>();
     private final ExecutorService continuations = Executors.newSingleThreadExecutor();
 
-    @BeforeAll
-    static void start() {
-        server = TestMcpServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @AfterEach
-    void leakCheck() {
-        server.clearFaults();
-        for (McpAsyncSessionPool pool : pools) {
-            pool.close();
-            Leaks.awaitNoThreads(pool.name() + "-", Duration.ofSeconds(10));
-        }
-        continuations.shutdownNow();
-        server.awaitLiveSessions(0, Duration.ofSeconds(10));
+    AsyncPoolTest() {
+        afterPools(continuations::shutdownNow);
     }
 
     private McpAsyncSessionPool pool(PoolConfig.Builder config) {
-        var pool = McpAsyncSessionPool.create(config.backgroundHousekeeping(false).build(), continuations);
-        pools.add(pool);
-        return pool;
-    }
-
-    private static McpTarget target(Transport transport) {
-        return transport == Transport.SSE ? McpTarget.sse(server.baseUrl() + "/sse")
-                : McpTarget.streamableHttp(server.streamableUri().toString());
+        return asyncPool(config.build(), continuations);
     }
 
     private static Mono<McpSchema.CallToolResult> echo(McpAsyncClient client, String text) {
         return client.callTool(Tools.request("echo", Map.of("text", text)));
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void callsThroughLeasesCarryTheCallersHeadersAndReuseTheSession(Transport transport) throws Exception {
-        var pool = pool(PoolConfig.builder());
-        var lease = pool.acquire(target(transport), ALICE).get(10, TimeUnit.SECONDS);
-        lease.setCallHeaders(Map.of("traceparent", "00-async-01"));
-        WhoAmI first = WhoAmI.from(lease.call(c -> c.callTool(Tools.request("whoami", Map.of()))).block());
-        lease.close();
-        assertThat(first.header("authorization")).isEqualTo("Bearer a");
-        assertThat(first.header("traceparent")).isEqualTo("00-async-01");
-
-        var result = pool.call(target(transport), ALICE, c -> c.callTool(Tools.request("whoami", Map.of())))
-                .block(Duration.ofSeconds(10));
-        WhoAmI second = WhoAmI.from(result);
-        assertThat(second.sessionId()).isEqualTo(first.sessionId());
-        assertThat(second.header("traceparent")).isNull();
-        assertThat(pool.stats().misses()).isEqualTo(1);
-        assertThat(pool.stats().hits()).isEqualTo(1);
-    }
-
     @Test
     void tenThousandPendingAcquiresAreServedInArrivalOrderByAHandfulOfThreads() throws Exception {
-        var pool = pool(PoolConfig.builder().maxSessionsPerKey(4).acquireTimeout(Duration.ofSeconds(120)));
+        var pool = pool(config().maxSessionsPerKey(4).acquireTimeout(Duration.ofSeconds(120)));
         var route = pool.route(target(Transport.STREAMABLE_HTTP), ALICE);
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         List<Integer> served = new CopyOnWriteArrayList<>();
@@ -157,23 +104,10 @@ class AsyncPoolTest {
         assertThat(peakThreads - threadsBefore).isLessThan(25);
     }
 
-    @Test
-    void anAcquireThatWaitsTooLongFailsWithTheKeysCounts() throws Exception {
-        var pool = pool(PoolConfig.builder().maxSessionsPerKey(1).acquireTimeout(Duration.ofMillis(200)));
-        var held = pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE).get(10, TimeUnit.SECONDS);
-        var waiting = pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE);
-        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(PoolExhaustedException.class)
-                .hasMessageContaining("leased=1");
-        held.close();
-        assertThat(pool.stats().pendingAcquires()).isZero();
-        assertThat(pool.stats().idle()).isEqualTo(1);
-    }
-
+    /** Acquire itself never throws for a failure on the way: it arrives as a failed future. */
     @Test
     void creationFailuresAndTheBreakerArriveAsFailedFutures() {
-        var pool = pool(PoolConfig.builder().breakerFailureThreshold(1));
+        var pool = pool(config().breakerFailureThreshold(1));
         server.failInitialize(500);
         var failed = pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE);
         assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class)
@@ -184,26 +118,23 @@ class AsyncPoolTest {
         assertThat(pool.stats().creating()).isZero();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void asyncCallsRetryOnceWhenTheServerForgotTheSession(Transport transport) {
-        var pool = pool(PoolConfig.builder().requestTimeout(Duration.ofSeconds(5)));
-        var target = target(transport);
-        assertThat(Tools.text(pool.call(target, ALICE, c -> echo(c, "one")).block())).isEqualTo("one");
-        server.forgetAllSessions();
-        assertThat(Tools.text(pool.call(target, ALICE, c -> echo(c, "two")).block())).isEqualTo("two");
-        assertThat(pool.stats().staleRetries()).isEqualTo(1);
-    }
 
     @Test
-    void closeFailsPendingAcquires() throws Exception {
-        var pool = pool(PoolConfig.builder().maxSessionsPerKey(1));
-        var held = pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE).get(10, TimeUnit.SECONDS);
-        var waiting = pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE);
-        pool.close();
-        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PoolClosedException.class);
+    void cancellingAnAcquireGivesBackItsPlaceInTheQueue() throws Exception {
+        var pool = pool(config().maxSessionsPerKey(1));
+        var target = target(Transport.STREAMABLE_HTTP);
+        var held = pool.acquire(target, ALICE).get(10, TimeUnit.SECONDS);
+        var cancelled = pool.acquire(target, ALICE);
+        var next = pool.acquire(target, ALICE);
+        assertThat(pool.stats().pendingAcquires()).isEqualTo(2);
+        assertThat(cancelled.cancel(false)).isTrue();
+        assertThat(pool.stats().pendingAcquires()).isEqualTo(1);
         held.close();
-        assertThatThrownBy(() -> pool.acquire(target(Transport.STREAMABLE_HTTP), ALICE).join())
-                .hasCauseInstanceOf(PoolClosedException.class);
+        var lease = next.get(10, TimeUnit.SECONDS);
+        assertThat(pool.stats().leased()).isEqualTo(1);
+        assertThat(pool.stats().misses()).isEqualTo(1);
+        lease.close();
+        assertThat(pool.stats().pendingAcquires()).isZero();
+        assertThat(pool.stats().idle()).isEqualTo(1);
     }
 }

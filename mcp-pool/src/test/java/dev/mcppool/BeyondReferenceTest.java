@@ -1,8 +1,5 @@
 package dev.mcppool;
 
-import static dev.mcppool.Tools.counter;
-import static dev.mcppool.Tools.echo;
-import static dev.mcppool.Tools.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,57 +20,63 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the reference pool lacked: conversation scope, stale-session recovery, global bounds, warm-up, drain. */
 class BeyondReferenceTest extends PoolFixture {
 
+    private static final String DOORS_AND_TRANSPORTS = "dev.mcppool.Door#withHttpTransports";
     private static final CallerIdentity ALICE = CallerIdentity.of("alice", Map.of("Authorization", "Bearer a"));
 
+    /** The {@code counter} tool through the pool's call, for ALICE in a conversation scope (null for none). */
+    private static int counter(TestPool pool, McpTarget target, String scope) {
+        return Integer.parseInt(TestPool.text(pool.call(target, ALICE, "counter", Map.of(), scope)).strip());
+    }
+
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void twoConversationsOfOneUserNeverShareServerState(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void twoConversationsOfOneUserNeverShareServerState(Door door, Transport transport) {
+        var pool = pool(door);
         var target = target(transport);
         int one = 0;
         int two = 0;
         for (int i = 0; i < 5; i++) {
-            one = pool.call(target, ALICE, c -> counter(c), "conversation-1");
+            one = counter(pool, target, "conversation-1");
             if (i < 3) {
-                two = pool.call(target, ALICE, c -> counter(c), "conversation-2");
+                two = counter(pool, target, "conversation-2");
             }
         }
         assertThat(one).isEqualTo(5);
         assertThat(two).isEqualTo(3);
 
         // Without a scope both conversations share the user's session: the counter reaches 8.
-        var shared = pool();
+        var shared = pool(door);
         int last = 0;
         for (int i = 0; i < 8; i++) {
-            last = shared.call(target, ALICE, c -> counter(c));
+            last = counter(shared, target, null);
         }
         assertThat(last).isEqualTo(8);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void perCallHeadersReachOnlyTheirOwnCall(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void perCallHeadersReachOnlyTheirOwnCall(Door door, Transport transport) {
+        var pool = pool(door);
         String sessionId;
         try (var lease = pool.acquire(target(transport), ALICE)) {
             lease.setCallHeaders(Map.of("traceparent", "00-aaaa-01"));
-            WhoAmI first = whoami(lease.client());
+            WhoAmI first = lease.whoami();
             lease.setCallHeaders(Map.of("traceparent", "00-bbbb-01"));
-            WhoAmI second = whoami(lease.client());
+            WhoAmI second = lease.whoami();
             assertThat(first.header("traceparent")).isEqualTo("00-aaaa-01");
             assertThat(second.header("traceparent")).isEqualTo("00-bbbb-01");
             assertThat(second.sessionId()).isEqualTo(first.sessionId());
             sessionId = first.sessionId();
         }
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            WhoAmI next = whoami(lease.client());
+            WhoAmI next = lease.whoami();
             assertThat(next.sessionId()).isEqualTo(sessionId);
             assertThat(next.header("traceparent")).isNull();
             assertThat(next.header("authorization")).isEqualTo("Bearer a");
@@ -88,9 +91,9 @@ class BeyondReferenceTest extends PoolFixture {
      * SSE a 500 from the old transport): it may have run, so it is not retried, and a few are tolerated here.
      */
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void callersKeepSucceedingWhileTheServerForgetsItsSessions(Transport transport) throws Exception {
-        var pool = pool(config().maxSessionsPerKey(4).requestTimeout(Duration.ofSeconds(2)).build());
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void callersKeepSucceedingWhileTheServerForgetsItsSessions(Door door, Transport transport) throws Exception {
+        var pool = pool(door, config().maxSessionsPerKey(4).requestTimeout(Duration.ofSeconds(2)).build());
         var target = target(transport);
         int threads = 4;
         var rejected = new AtomicInteger();
@@ -103,7 +106,7 @@ class BeyondReferenceTest extends PoolFixture {
             futures.add(executor.submit(() -> {
                 while (!stop.get()) {
                     try {
-                        assertThat((String) pool.call(target, ALICE, c -> echo(c, "x"))).isEqualTo("x");
+                        assertThat(pool.echo(target, ALICE, "x")).isEqualTo("x");
                         calls.incrementAndGet();
                     } catch (RuntimeException e) {
                         if (dev.mcppool.internal.Failures.isSessionNotFound(e)) {
@@ -133,35 +136,48 @@ class BeyondReferenceTest extends PoolFixture {
         assertThat(pool.stats().staleRetries()).isPositive();
     }
 
-    @Test
-    void callersRecoverAfterTheServerRestartsOnTheSamePort() {
-        var pool = pool();
-        var target = target(Transport.STREAMABLE_HTTP);
-        assertThat((String) pool.call(target, ALICE, c -> echo(c, "before"))).isEqualTo("before");
-        server.restart();
-        assertThat((String) pool.call(target, ALICE, c -> echo(c, "after"))).isEqualTo("after");
+    @ParameterizedTest
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void callsRetryOnceWhenTheServerForgotTheSession(Door door, Transport transport) {
+        var pool = pool(door, config().requestTimeout(Duration.ofSeconds(5)).build());
+        var target = target(transport);
+        assertThat(pool.echo(target, ALICE, "one")).isEqualTo("one");
+        server.forgetAllSessions();
+        assertThat(pool.echo(target, ALICE, "two")).isEqualTo("two");
         assertThat(pool.stats().staleRetries()).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void aConnectionDroppedMidCallIsAClearErrorAndIsNotRetried(Transport transport) {
-        var pool = pool(config().requestTimeout(Duration.ofSeconds(3)).build());
+    @EnumSource(Door.class)
+    void callersRecoverAfterTheServerRestartsOnTheSamePort(Door door) {
+        var pool = pool(door);
+        var target = target(Transport.STREAMABLE_HTTP);
+        assertThat(pool.echo(target, ALICE, "before")).isEqualTo("before");
+        server.restart();
+        assertThat(pool.echo(target, ALICE, "after")).isEqualTo("after");
+        assertThat(pool.stats().staleRetries()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void aConnectionDroppedMidCallIsAClearErrorAndIsNotRetried(Door door, Transport transport) {
+        var pool = pool(door, config().requestTimeout(Duration.ofSeconds(3)).build());
         var target = target(transport);
-        pool.call(target, ALICE, c -> echo(c, "warm"));
+        pool.echo(target, ALICE, "warm");
         long toolCalls = server.toolCallCount();
         server.dropNextToolCall();
-        assertThatThrownBy(() -> pool.call(target, ALICE, c -> echo(c, "dropped")))
+        assertThatThrownBy(() -> pool.echo(target, ALICE, "dropped"))
                 .isInstanceOf(RuntimeException.class);
         assertThat(server.toolCallCount()).isEqualTo(toolCalls);
         assertThat(pool.stats().staleRetries()).isZero();
         assertThat(pool.stats().idle()).isZero();
-        assertThat((String) pool.call(target, ALICE, c -> echo(c, "next"))).isEqualTo("next");
+        assertThat(pool.echo(target, ALICE, "next")).isEqualTo("next");
     }
 
-    @Test
-    void theGlobalCapIsNeverExceededByManyThreadsOverManyKeys() throws Exception {
-        var pool = pool(config().maxSessionsPerKey(2).maxTotalSessions(6).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void theGlobalCapIsNeverExceededByManyThreadsOverManyKeys(Door door) throws Exception {
+        var pool = pool(door, config().maxSessionsPerKey(2).maxTotalSessions(6).build());
         var target = target(Transport.STREAMABLE_HTTP);
         var peak = new AtomicInteger();
         var start = new CountDownLatch(1);
@@ -172,7 +188,7 @@ class BeyondReferenceTest extends PoolFixture {
                 start.await();
                 for (int i = 0; i < 30; i++) {
                     var caller = CallerIdentity.user("user-" + ThreadLocalRandom.current().nextInt(12));
-                    pool.call(target, caller, c -> echo(c, "x"));
+                    pool.echo(target, caller, "x");
                     peak.accumulateAndGet(server.liveSessions(), Math::max);
                     peak.accumulateAndGet(pool.stats().totalSessions(), Math::max);
                 }
@@ -188,9 +204,10 @@ class BeyondReferenceTest extends PoolFixture {
         assertThat(pool.stats().totalSessions()).isLessThanOrEqualTo(6);
     }
 
-    @Test
-    void a401ForOneIdentityLeavesTheBreakerClosedForEveryoneElse() {
-        var pool = pool(config().breakerFailureThreshold(2).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void a401ForOneIdentityLeavesTheBreakerClosedForEveryoneElse(Door door) {
+        var pool = pool(door, config().breakerFailureThreshold(2).build());
         var target = target(Transport.STREAMABLE_HTTP);
         server.rejectWhen(r -> "Bearer stolen".equals(r.header("authorization")), 401);
         var mallory = CallerIdentity.of("mallory", Map.of("Authorization", "Bearer stolen"));
@@ -200,15 +217,16 @@ class BeyondReferenceTest extends PoolFixture {
                             e -> assertThat(e.isCallerSpecific()).isTrue())
                     .hasMessageContaining("401");
         }
-        assertThat((String) pool.call(target, ALICE, c -> echo(c, "fine"))).isEqualTo("fine");
+        assertThat(pool.echo(target, ALICE, "fine")).isEqualTo("fine");
         assertThat(pool.stats().breakerTrips()).isZero();
     }
 
-    @Test
-    void keepalivePingsIdleSessionsInTheBackground() {
-        var pool = pool(config().keepaliveInterval(Duration.ofSeconds(30)).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void keepalivePingsIdleSessionsInTheBackground(Door door) {
+        var pool = pool(door, config().keepaliveInterval(Duration.ofSeconds(30)).build());
         var target = target(Transport.STREAMABLE_HTTP);
-        pool.call(target, ALICE, c -> echo(c, "x"));
+        pool.echo(target, ALICE, "x");
         long pings = server.pingCount();
         clock.advance(Duration.ofSeconds(29));
         pool.maintain();
@@ -221,27 +239,29 @@ class BeyondReferenceTest extends PoolFixture {
         assertThat(pingRequests).isPositive();
     }
 
-    @Test
-    void prewarmAndMinIdleOpenSessionsAhead() {
-        var pool = pool(config().minIdlePerKey(2).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void prewarmAndMinIdleOpenSessionsAhead(Door door) {
+        var pool = pool(door, config().minIdlePerKey(2).build());
         var target = target(Transport.STREAMABLE_HTTP);
         assertThat(pool.prewarm(target, ALICE, 3)).isEqualTo(3);
         assertThat(pool.stats().idle()).isEqualTo(3);
         server.awaitLiveSessions(3, Duration.ofSeconds(10));
 
         var bob = CallerIdentity.user("bob");
-        pool.call(target, bob, c -> echo(c, "x"));
+        pool.echo(target, bob, "x");
         pool.maintain();
         Awaitility.await().until(() -> pool.stats().idle() == 5);
         server.awaitLiveSessions(5, Duration.ofSeconds(10));
         assertThat(pool.stats().hits()).isZero();
-        pool.call(target, ALICE, c -> echo(c, "x"));
+        pool.echo(target, ALICE, "x");
         assertThat(pool.stats().hits()).isEqualTo(1);
     }
 
-    @Test
-    void drainRetiresEverySessionWhileCallersKeepCalling() throws Exception {
-        var pool = pool(config().maxSessionsPerKey(3).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void drainRetiresEverySessionWhileCallersKeepCalling(Door door) throws Exception {
+        var pool = pool(door, config().maxSessionsPerKey(3).build());
         var target = target(Transport.STREAMABLE_HTTP);
         var stop = new AtomicBoolean();
         var failures = new AtomicInteger();
@@ -252,7 +272,7 @@ class BeyondReferenceTest extends PoolFixture {
             futures.add(executor.submit(() -> {
                 while (!stop.get()) {
                     try {
-                        pool.call(target, ALICE, c -> whoami(c));
+                        pool.call(target, ALICE, "whoami", Map.of());
                         calls.incrementAndGet();
                     } catch (RuntimeException e) {
                         failures.incrementAndGet();

@@ -1,6 +1,5 @@
 package dev.mcppool;
 
-import static dev.mcppool.Tools.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcppool.testing.WhoAmI;
@@ -18,14 +17,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Many threads acquire, call, release, break and get interrupted at random across several identities, against the
  * real server. Afterwards: every whoami answer matched the leasing caller, no session served two keys, every permit
- * is back, nothing is leased, and the server holds exactly the pool's idle sessions.
+ * is back, nothing is leased, and the server holds exactly the pool's idle sessions. Both doors; interrupts only
+ * through the sync door, since an interrupt is how a blocked caller of that door gives up (the async door's callers
+ * cancel their future instead: CancellationTest, AsyncPoolTest).
  */
 class ConcurrencyIntegrationTest extends PoolFixture {
 
@@ -33,11 +36,16 @@ class ConcurrencyIntegrationTest extends PoolFixture {
     private static final int THREADS = 12;
     private static final int OPERATIONS_PER_THREAD = 60;
 
+    static Stream<Arguments> doorsAndThreadKinds() {
+        return Stream.of(Door.values()).flatMap(door -> Stream.of("platform", "virtual")
+                .map(kind -> Arguments.of(door, kind)));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"platform", "virtual"})
-    void invariantsHoldUnderRandomAcquireReleaseBreakAndInterrupt(String threadKind) throws Exception {
+    @MethodSource("doorsAndThreadKinds")
+    void invariantsHoldUnderRandomAcquireReleaseBreakAndInterrupt(Door door, String threadKind) throws Exception {
         ExecutorService threads = threads(threadKind, THREADS);
-        var pool = pool(config().maxSessionsPerKey(3).maxTotalSessions(12).acquireTimeout(Duration.ofSeconds(20))
+        var pool = pool(door, config().maxSessionsPerKey(3).maxTotalSessions(12).acquireTimeout(Duration.ofSeconds(20))
                 .build());
         List<CallerIdentity> identities = new ArrayList<>();
         for (int i = 0; i < IDENTITIES; i++) {
@@ -59,16 +67,16 @@ class ConcurrencyIntegrationTest extends PoolFixture {
                 for (int i = 0; i < OPERATIONS_PER_THREAD; i++) {
                     int who = random.nextInt(IDENTITIES);
                     CallerIdentity caller = identities.get(who);
-                    if (random.nextInt(20) == 0) {
+                    if (door == Door.SYNC && random.nextInt(20) == 0) {
                         Thread.currentThread().interrupt();
                     }
-                    try (SessionLease lease = pool.acquire(target, caller)) {
+                    try (TestLease lease = pool.acquire(target, caller)) {
                         if (Thread.interrupted()) {
                             // The interrupt came too late to stop the acquire; it would only abort the call.
                             lease.markBroken();
                             continue;
                         }
-                        WhoAmI seen = whoami(lease.client());
+                        WhoAmI seen = lease.whoami();
                         calls.incrementAndGet();
                         String owner = ownerOfServerSession.putIfAbsent(seen.sessionId(), "user-" + who);
                         boolean sameUser = owner == null || owner.equals("user-" + who);

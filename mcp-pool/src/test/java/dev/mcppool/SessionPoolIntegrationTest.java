@@ -1,7 +1,5 @@
 package dev.mcppool;
 
-import static dev.mcppool.Tools.echo;
-import static dev.mcppool.Tools.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,12 +9,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The pool against the real test server over real HTTP, on both transports. */
+/** The pool against the real test server over real HTTP, through both doors, on both transports. */
 class SessionPoolIntegrationTest extends PoolFixture {
+
+    private static final String DOORS_AND_TRANSPORTS = "dev.mcppool.Door#withHttpTransports";
 
     private static final CallerIdentity ALICE =
             CallerIdentity.of("alice", Map.of("Authorization", "Bearer alice-token", "X-Tenant-Id", "acme"));
@@ -24,18 +30,18 @@ class SessionPoolIntegrationTest extends PoolFixture {
             CallerIdentity.of("bob", Map.of("Authorization", "Bearer bob-token", "X-Tenant-Id", "acme"));
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void reusesOneInitializedSessionAcrossLeases(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void reusesOneInitializedSessionAcrossLeases(Door door, Transport transport) {
+        var pool = pool(door);
         long initsBefore = server.initializeCount();
         String firstSession;
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(echo(lease.client(), "one")).isEqualTo("one");
-            firstSession = whoami(lease.client()).sessionId();
+            assertThat(lease.echo("one")).isEqualTo("one");
+            firstSession = lease.whoami().sessionId();
         }
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(echo(lease.client(), "two")).isEqualTo("two");
-            assertThat(whoami(lease.client()).sessionId()).isEqualTo(firstSession);
+            assertThat(lease.echo("two")).isEqualTo("two");
+            assertThat(lease.whoami().sessionId()).isEqualTo(firstSession);
         }
         assertThat(server.initializeCount() - initsBefore).isEqualTo(1);
         assertThat(pool.stats().hits()).isEqualTo(1);
@@ -44,12 +50,12 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void sendsTheCallersHeadersAndTheTargetsHeadersToTheServer(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void sendsTheCallersHeadersAndTheTargetsHeadersToTheServer(Door door, Transport transport) {
+        var pool = pool(door);
         var target = target(transport).withHeader("X-Gateway-Key", "gw-1");
         try (var lease = pool.acquire(target, ALICE)) {
-            WhoAmI me = whoami(lease.client());
+            WhoAmI me = lease.whoami();
             assertThat(me.header("authorization")).isEqualTo("Bearer alice-token");
             assertThat(me.header("x-tenant-id")).isEqualTo("acme");
             assertThat(me.header("x-gateway-key")).isEqualTo("gw-1");
@@ -58,8 +64,8 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void theCallersHttpClientCustomizationIsApplied(Transport transport) {
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void theCallersHttpClientCustomizationIsApplied(Door door, Transport transport) {
         var consulted = new java.util.concurrent.atomic.AtomicInteger();
         var proxy = new java.net.ProxySelector() {
             @Override
@@ -72,21 +78,21 @@ class SessionPoolIntegrationTest extends PoolFixture {
             public void connectFailed(java.net.URI uri, java.net.SocketAddress address, java.io.IOException e) {
             }
         };
-        var pool = pool(config().httpClientCustomizer(builder -> builder.proxy(proxy)).build());
-        pool.call(target(transport), ALICE, c -> echo(c, "through the proxy selector"));
+        var pool = pool(door, config().httpClientCustomizer(builder -> builder.proxy(proxy)).build());
+        pool.echo(target(transport), ALICE, "through the proxy selector");
         assertThat(consulted.get()).isPositive();
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void differentUsersNeverShareASession(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void differentUsersNeverShareASession(Door door, Transport transport) {
+        var pool = pool(door);
         String aliceSession;
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            aliceSession = whoami(lease.client()).sessionId();
+            aliceSession = lease.whoami().sessionId();
         }
         try (var lease = pool.acquire(target(transport), BOB)) {
-            WhoAmI bob = whoami(lease.client());
+            WhoAmI bob = lease.whoami();
             assertThat(bob.sessionId()).isNotEqualTo(aliceSession);
             assertThat(bob.initHeader("authorization")).isEqualTo("Bearer bob-token");
         }
@@ -99,32 +105,32 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void transportIsPartOfTheKey(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void transportIsPartOfTheKey(Door door, Transport transport) {
+        var pool = pool(door);
         var other = transport == Transport.SSE ? Transport.STREAMABLE_HTTP : Transport.SSE;
         try (var a = pool.acquire(target(transport), ALICE); var b = pool.acquire(target(other), ALICE)) {
             assertThat(a.key().transport()).isEqualTo(transport);
             assertThat(b.key().transport()).isEqualTo(other);
-            assertThat(whoami(a.client()).sessionId()).isNotEqualTo(whoami(b.client()).sessionId());
+            assertThat(a.whoami().sessionId()).isNotEqualTo(b.whoami().sessionId());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void anonymousCallersAreCounted(Transport transport) {
-        var pool = pool();
-        pool.call(target(transport), CallerIdentity.anonymous(), client -> echo(client, "x"));
-        pool.call(target(transport), CallerIdentity.anonymous(), client -> echo(client, "x"));
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void anonymousCallersAreCounted(Door door, Transport transport) {
+        var pool = pool(door);
+        pool.echo(target(transport), CallerIdentity.anonymous(), "x");
+        pool.echo(target(transport), CallerIdentity.anonymous(), "x");
         assertThat(pool.stats().anonymousIdentities()).isEqualTo(2);
         assertThat(pool.stats().keys()).singleElement()
                 .satisfies(k -> assertThat(k.key().identityHash()).isEqualTo("anonymous"));
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void anExhaustedKeyTimesOutWithItsCounts(Transport transport) {
-        var pool = pool(config().maxSessionsPerKey(1).acquireTimeout(Duration.ofMillis(200)).build());
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void anExhaustedKeyTimesOutWithItsCounts(Door door, Transport transport) {
+        var pool = pool(door, config().maxSessionsPerKey(1).acquireTimeout(Duration.ofMillis(200)).build());
         try (var held = pool.acquire(target(transport), ALICE)) {
             assertThatThrownBy(() -> pool.acquire(target(transport), ALICE))
                     .isInstanceOf(PoolExhaustedException.class)
@@ -132,15 +138,17 @@ class SessionPoolIntegrationTest extends PoolFixture {
                     .hasMessageContaining("leased=1, idle=0, creating=0")
                     .hasMessageNotContaining("alice-token");
             try (var other = pool.acquire(target(transport), BOB)) {
-                assertThat(echo(other.client(), "bob is not blocked by alice")).isNotEmpty();
+                assertThat(other.echo("bob is not blocked by alice")).isNotEmpty();
             }
         }
+        assertThat(pool.stats().pendingAcquires()).isZero();
+        assertThat(pool.stats().idle()).isEqualTo(2);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void aHangingInitializeTimesOutAndGivesItsSlotBack(Transport transport) {
-        var pool = pool(config().maxSessionsPerKey(1).createTimeout(Duration.ofMillis(500)).build());
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void aHangingInitializeTimesOutAndGivesItsSlotBack(Door door, Transport transport) {
+        var pool = pool(door, config().maxSessionsPerKey(1).createTimeout(Duration.ofMillis(500)).build());
         server.hangInitialize();
         assertThatThrownBy(() -> pool.acquire(target(transport), ALICE))
                 .isInstanceOf(SessionCreationException.class)
@@ -148,34 +156,34 @@ class SessionPoolIntegrationTest extends PoolFixture {
         server.clearInitializeFault();
         assertThat(pool.stats().creating()).isZero();
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(echo(lease.client(), "after")).isEqualTo("after");
+            assertThat(lease.echo("after")).isEqualTo("after");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void aSessionPastItsTtlIsNeverHandedOutAndIsClosedOnRelease(Transport transport) {
-        var pool = pool(config().sessionTtl(Duration.ofSeconds(300)).build());
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void aSessionPastItsTtlIsNeverHandedOutAndIsClosedOnRelease(Door door, Transport transport) {
+        var pool = pool(door, config().sessionTtl(Duration.ofSeconds(300)).build());
         String first;
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            first = whoami(lease.client()).sessionId();
+            first = lease.whoami().sessionId();
             clock.advance(Duration.ofSeconds(301));
         }
         assertThat(pool.stats().idle()).isZero();
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(whoami(lease.client()).sessionId()).isNotEqualTo(first);
+            assertThat(lease.whoami().sessionId()).isNotEqualTo(first);
         }
         assertThat(pool.stats().evictions()).isEqualTo(1);
         server.awaitLiveSessions(1, Duration.ofSeconds(10));
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void anIdleSessionIsPingedBeforeReuseAndReplacedWhenTheServerForgotIt(Transport transport) {
-        var pool = pool(config().healthCheckInterval(Duration.ofSeconds(60)).build());
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void anIdleSessionIsPingedBeforeReuseAndReplacedWhenTheServerForgotIt(Door door, Transport transport) {
+        var pool = pool(door, config().healthCheckInterval(Duration.ofSeconds(60)).build());
         String first;
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            first = whoami(lease.client()).sessionId();
+            first = lease.whoami().sessionId();
         }
         long pings = server.pingCount();
         clock.advance(Duration.ofSeconds(30));
@@ -185,13 +193,13 @@ class SessionPoolIntegrationTest extends PoolFixture {
         clock.advance(Duration.ofSeconds(61));
         try (var lease = pool.acquire(target(transport), ALICE)) {
             assertThat(server.pingCount()).isEqualTo(pings + 1);
-            assertThat(whoami(lease.client()).sessionId()).isEqualTo(first);
+            assertThat(lease.whoami().sessionId()).isEqualTo(first);
         }
 
         server.forgetAllSessions();
         clock.advance(Duration.ofSeconds(61));
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(whoami(lease.client()).sessionId()).isNotEqualTo(first);
+            assertThat(lease.whoami().sessionId()).isNotEqualTo(first);
         }
         // Streamable HTTP: the SDK re-initializes the client in place and the repeated ping passes.
         // SSE: the ping fails, the session is discarded and a new one opened.
@@ -199,8 +207,8 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void theHealthCheckChainFallsThroughUnsupportedMethods(Transport transport) {
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void theHealthCheckChainFallsThroughUnsupportedMethods(Door door, Transport transport) {
         List<String> steps = new CopyOnWriteArrayList<>();
         PoolListener recorder = new PoolListener() {
             @Override
@@ -208,26 +216,26 @@ class SessionPoolIntegrationTest extends PoolFixture {
                 steps.add(method + ":" + outcome);
             }
         };
-        var pool = pool(config().healthCheckInterval(Duration.ZERO).listener(recorder)
+        var pool = pool(door, config().healthCheckInterval(Duration.ZERO).listener(recorder)
                 .healthCheckMethods(HealthCheckMethod.LIST_PROMPTS, HealthCheckMethod.LIST_TOOLS).build());
-        pool.call(target(transport), ALICE, c -> echo(c, "a"));
+        pool.echo(target(transport), ALICE, "a");
         clock.advance(Duration.ofSeconds(1));
-        pool.call(target(transport), ALICE, c -> echo(c, "b"));
+        pool.echo(target(transport), ALICE, "b");
         assertThat(steps).containsExactly("LIST_PROMPTS:UNSUPPORTED", "LIST_TOOLS:PASSED");
         assertThat(pool.stats().misses()).isEqualTo(1);
 
-        var strict = pool(config().healthCheckInterval(Duration.ZERO)
+        var strict = pool(door, config().healthCheckInterval(Duration.ZERO)
                 .healthCheckMethods(HealthCheckMethod.LIST_RESOURCES).build());
-        strict.call(target(transport), ALICE, c -> echo(c, "a"));
+        strict.echo(target(transport), ALICE, "a");
         clock.advance(Duration.ofSeconds(1));
-        strict.call(target(transport), ALICE, c -> echo(c, "b"));
+        strict.echo(target(transport), ALICE, "b");
         assertThat(strict.stats().misses()).isEqualTo(2);
         assertThat(strict.stats().healthCheckFailures()).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void theBreakerFailsFastAfterRepeatedCreationFailuresAndResetsAfterItsTime(Transport transport) {
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void theBreakerFailsFastAfterRepeatedCreationFailuresAndResetsAfterItsTime(Door door, Transport transport) {
         List<String> transitions = new CopyOnWriteArrayList<>();
         PoolListener recorder = new PoolListener() {
             @Override
@@ -235,7 +243,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
                 transitions.add(from + "->" + to);
             }
         };
-        var pool = pool(config().breakerFailureThreshold(2).breakerOpenDuration(Duration.ofSeconds(60))
+        var pool = pool(door, config().breakerFailureThreshold(2).breakerOpenDuration(Duration.ofSeconds(60))
                 .listener(recorder).build());
         server.failInitialize(500);
         for (int i = 0; i < 2; i++) {
@@ -252,20 +260,20 @@ class SessionPoolIntegrationTest extends PoolFixture {
         server.clearInitializeFault();
         clock.advance(Duration.ofSeconds(60));
         try (var lease = pool.acquire(target(transport), BOB)) {
-            assertThat(echo(lease.client(), "recovered")).isEqualTo("recovered");
+            assertThat(lease.echo("recovered")).isEqualTo("recovered");
         }
         assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void idleKeysAreEvictedAndTheirSessionsClosed(Transport transport) {
-        var pool = pool(config().keyIdleTimeout(Duration.ofSeconds(600)).build());
-        pool.call(target(transport), ALICE, c -> echo(c, "a"));
-        pool.call(target(transport), BOB, c -> echo(c, "b"));
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void idleKeysAreEvictedAndTheirSessionsClosed(Door door, Transport transport) {
+        var pool = pool(door, config().keyIdleTimeout(Duration.ofSeconds(600)).build());
+        pool.echo(target(transport), ALICE, "a");
+        pool.echo(target(transport), BOB, "b");
         server.awaitLiveSessions(2, Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(599));
-        pool.call(target(transport), BOB, c -> echo(c, "b"));
+        pool.echo(target(transport), BOB, "b");
         clock.advance(Duration.ofSeconds(1));
         pool.maintain();
 
@@ -276,24 +284,24 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void aLeaseMarkedBrokenIsDiscardedNotReused(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void aLeaseMarkedBrokenIsDiscardedNotReused(Door door, Transport transport) {
+        var pool = pool(door);
         String first;
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            first = whoami(lease.client()).sessionId();
+            first = lease.whoami().sessionId();
             lease.markBroken();
         }
         try (var lease = pool.acquire(target(transport), ALICE)) {
-            assertThat(whoami(lease.client()).sessionId()).isNotEqualTo(first);
+            assertThat(lease.whoami().sessionId()).isNotEqualTo(first);
         }
         server.awaitLiveSessions(1, Duration.ofSeconds(10));
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void leaseCloseIsIdempotentAndTheClientIsOffLimitsAfterwards(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void leaseCloseIsIdempotentAndTheClientIsOffLimitsAfterwards(Door door, Transport transport) {
+        var pool = pool(door);
         var lease = pool.acquire(target(transport), ALICE);
         lease.close();
         lease.close();
@@ -303,12 +311,53 @@ class SessionPoolIntegrationTest extends PoolFixture {
         assertThat(pool.stats().leased()).isZero();
     }
 
+    /** A lease's per-call headers stay with the lease; the pool's call then reuses the lease's session. */
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void closeEndsEverySessionOnTheServerAndRefusesFurtherAcquires(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void aLeaseAndThePoolsCallShareTheSessionButNotTheCallHeaders(Door door, Transport transport) {
+        var pool = pool(door);
+        var alice = CallerIdentity.of("alice", Map.of("Authorization", "Bearer a"));
+        WhoAmI first;
+        try (var lease = pool.acquire(target(transport), alice)) {
+            lease.setCallHeaders(Map.of("traceparent", "00-async-01"));
+            first = lease.whoami();
+        }
+        assertThat(first.header("authorization")).isEqualTo("Bearer a");
+        assertThat(first.header("traceparent")).isEqualTo("00-async-01");
+
+        WhoAmI second = WhoAmI.from(pool.call(target(transport), alice, "whoami", Map.of()));
+        assertThat(second.sessionId()).isEqualTo(first.sessionId());
+        assertThat(second.header("traceparent")).isNull();
+        assertThat(pool.stats().misses()).isEqualTo(1);
+        assertThat(pool.stats().hits()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void closeFailsPendingAcquires(Door door) throws Exception {
+        var pool = pool(door, config().maxSessionsPerKey(1).build());
+        var target = target(Transport.STREAMABLE_HTTP);
+        var held = pool.acquire(target, ALICE);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<TestLease> waiting = caller.submit(() -> pool.acquire(target, ALICE));
+            Awaitility.await().until(() -> pool.stats().pendingAcquires() == 1);
+            pool.close();
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(PoolClosedException.class);
+        } finally {
+            caller.shutdownNow();
+        }
+        held.close();
+        assertThatThrownBy(() -> pool.acquire(target, ALICE)).isInstanceOf(PoolClosedException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void closeEndsEverySessionOnTheServerAndRefusesFurtherAcquires(Door door, Transport transport) {
+        var pool = pool(door);
         var leased = pool.acquire(target(transport), ALICE);
-        pool.call(target(transport), BOB, c -> echo(c, "b"));
+        pool.echo(target(transport), BOB, "b");
         server.awaitLiveSessions(2, Duration.ofSeconds(10));
         long deletes = server.deleteCount();
 
@@ -326,9 +375,9 @@ class SessionPoolIntegrationTest extends PoolFixture {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"STREAMABLE_HTTP", "SSE"})
-    void statsAndKeysNeverShowSecrets(Transport transport) {
-        var pool = pool();
+    @MethodSource(DOORS_AND_TRANSPORTS)
+    void statsAndKeysNeverShowSecrets(Door door, Transport transport) {
+        var pool = pool(door);
         var secret = CallerIdentity.of("alice@example.com", Map.of("Authorization", "Bearer s3cr3t-t0ken",
                 "Cookie", "session=c00kie"));
         try (var lease = pool.acquire(McpTarget.of(target(transport).uri() + "?api_key=q-s3cret", transport),

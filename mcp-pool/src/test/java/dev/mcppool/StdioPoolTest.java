@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mcppool.testing.Leaks;
 import dev.mcppool.testing.StdioTestServer;
 
-import io.modelcontextprotocol.client.McpSyncClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,13 +15,14 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Pooling stdio servers: real server processes, started and stopped by the pool. */
+/** Pooling stdio servers through both doors: real server processes, started and stopped by the pool. */
 class StdioPoolTest {
 
     private static final CallerIdentity ALICE = CallerIdentity.user("alice");
-    private final List<McpSessionPool> pools = new ArrayList<>();
+    private final List<TestPool> pools = new ArrayList<>();
     private final List<Long> pids = new ArrayList<>();
 
     /** The test server of mcp-pool-testing, as a child JVM on this test's class path. */
@@ -35,34 +34,48 @@ class StdioPoolTest {
         return McpTarget.stdio(new StdioCommand(java, args, Map.of("POOL_TEST_SECRET", "s3cret"), null));
     }
 
-    private McpSessionPool pool(PoolConfig.Builder config) {
-        var pool = McpSessionPool.create(config.stdioDefaults().backgroundHousekeeping(false)
-                .createTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(3)).build());
+    private TestPool pool(Door door, PoolConfig.Builder config) {
+        return register(TestPool.create(door, config.stdioDefaults().backgroundHousekeeping(false)
+                .createTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ofSeconds(3)).build()));
+    }
+
+    private TestPool register(TestPool pool) {
         pools.add(pool);
         return pool;
     }
 
-    private static String call(McpSyncClient client, String tool, Map<String, Object> args) {
-        return Tools.text(client.callTool(Tools.request(tool, args)));
+    private static String call(TestPool pool, McpTarget target, String tool, Map<String, Object> args) {
+        return TestPool.text(pool.call(target, ALICE, tool, args));
     }
 
-    private long pid(McpSessionPool pool, McpTarget target) {
-        long pid = Long.parseLong(pool.call(target, ALICE, c -> call(c, "pid", Map.of())));
+    private long pid(TestPool pool, McpTarget target) {
+        long pid = Long.parseLong(call(pool, target, "pid", Map.of()));
         pids.add(pid);
         return pid;
     }
 
     @AfterEach
     void noOrphans() {
-        pools.forEach(McpSessionPool::close);
+        AssertionError first = null;
+        for (TestPool pool : pools) {
+            try {
+                pool.closeAndCheck();
+            } catch (AssertionError e) {
+                pool.close();
+                first = first == null ? e : first;
+            }
+        }
         for (long pid : pids) {
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         }
-        for (McpSessionPool pool : pools) {
+        for (TestPool pool : pools) {
             Leaks.awaitNoThreads(pool.name() + "-", Duration.ofSeconds(10));
         }
         assertThat(childServers()).isEmpty();
+        if (first != null) {
+            throw first;
+        }
     }
 
     private static List<ProcessHandle> childServers() {
@@ -72,24 +85,26 @@ class StdioPoolTest {
                 .toList();
     }
 
-    @Test
-    void reusesOneServerProcessAcrossCalls() {
-        var pool = pool(PoolConfig.builder());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void reusesOneServerProcessAcrossCalls(Door door) {
+        var pool = pool(door, PoolConfig.builder());
         var target = javaServer();
         long first = pid(pool, target);
         long second = pid(pool, target);
         assertThat(second).isEqualTo(first);
-        assertThat((String) pool.call(target, ALICE, c -> call(c, "counter", Map.of()))).isEqualTo("1");
-        assertThat((String) pool.call(target, ALICE, c -> call(c, "counter", Map.of()))).isEqualTo("2");
-        assertThat((String) pool.call(target, ALICE, c -> call(c, "env", Map.of("name", "POOL_TEST_SECRET"))))
+        assertThat(call(pool, target, "counter", Map.of())).isEqualTo("1");
+        assertThat(call(pool, target, "counter", Map.of())).isEqualTo("2");
+        assertThat(call(pool, target, "env", Map.of("name", "POOL_TEST_SECRET")))
                 .isEqualTo("s3cret");
         assertThat(pool.stats().misses()).isEqualTo(1);
         assertThat(pool.stats().keys().get(0).key().url()).startsWith("stdio:java#").doesNotContain("s3cret");
     }
 
-    @Test
-    void aProcessThatDiedBetweenCallsIsReplaced() {
-        var pool = pool(PoolConfig.builder());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aProcessThatDiedBetweenCallsIsReplaced(Door door) {
+        var pool = pool(door, PoolConfig.builder());
         var target = javaServer();
         long first = pid(pool, target);
         ProcessHandle.of(first).orElseThrow().destroyForcibly();
@@ -100,20 +115,22 @@ class StdioPoolTest {
         assertThat(pool.stats().misses()).isEqualTo(2);
     }
 
-    @Test
-    void aProcessThatCrashesMidCallIsDiscardedNotReused() {
-        var pool = pool(PoolConfig.builder().requestTimeout(Duration.ofSeconds(20)));
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aProcessThatCrashesMidCallIsDiscardedNotReused(Door door) {
+        var pool = pool(door, PoolConfig.builder().requestTimeout(Duration.ofSeconds(20)));
         var target = javaServer();
         long first = pid(pool, target);
-        assertThatThrownBy(() -> pool.call(target, ALICE, c -> call(c, "crash", Map.of())))
+        assertThatThrownBy(() -> call(pool, target, "crash", Map.of()))
                 .isInstanceOf(RuntimeException.class);
         long second = pid(pool, target);
         assertThat(second).isNotEqualTo(first);
     }
 
-    @Test
-    void aServerThatNeverStartsGivesItsStderrAndLeavesNoProcess() {
-        var pool = pool(PoolConfig.builder());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aServerThatNeverStartsGivesItsStderrAndLeavesNoProcess(Door door) {
+        var pool = pool(door, PoolConfig.builder());
         assertThatThrownBy(() -> pool.acquire(javaServer("--fail-on-start", "fatal: no config file at /etc/x.conf"),
                 ALICE))
                 .isInstanceOf(SessionCreationException.class)
@@ -124,11 +141,11 @@ class StdioPoolTest {
         assertThat(pool.stats().creating()).isZero();
     }
 
-    @Test
-    void aServerThatHangsBeforeInitializeIsKilledAtTheCreateTimeout() {
-        var pool = McpSessionPool.create(PoolConfig.builder().backgroundHousekeeping(false)
-                .createTimeout(Duration.ofSeconds(3)).closeTimeout(Duration.ofSeconds(3)).build());
-        pools.add(pool);
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aServerThatHangsBeforeInitializeIsKilledAtTheCreateTimeout(Door door) {
+        var pool = register(TestPool.create(door, PoolConfig.builder().backgroundHousekeeping(false)
+                .createTimeout(Duration.ofSeconds(3)).closeTimeout(Duration.ofSeconds(3)).build()));
         assertThatThrownBy(() -> pool.acquire(javaServer("--hang-on-start"), ALICE))
                 .isInstanceOf(SessionCreationException.class)
                 .hasMessageContaining("did not answer initialize")
@@ -136,16 +153,17 @@ class StdioPoolTest {
         assertThat(childServers()).isEmpty();
     }
 
-    @Test
-    void closeStopsEveryServerProcess() throws Exception {
-        var pool = pool(PoolConfig.builder().maxSessionsPerKey(3));
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void closeStopsEveryServerProcess(Door door) throws Exception {
+        var pool = pool(door, PoolConfig.builder().maxSessionsPerKey(3));
         var target = javaServer();
-        List<SessionLease> leases = new ArrayList<>();
+        List<TestLease> leases = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             leases.add(pool.acquire(target, ALICE));
         }
-        for (SessionLease lease : leases) {
-            pids.add(Long.parseLong(call(lease.client(), "pid", Map.of())));
+        for (TestLease lease : leases) {
+            pids.add(Long.parseLong(TestPool.text(lease.callTool("pid", Map.of()))));
         }
         leases.get(0).close();
         assertThat(pids).doesNotHaveDuplicates().hasSize(3);
@@ -153,11 +171,12 @@ class StdioPoolTest {
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", pid).isFalse();
         }
-        leases.forEach(SessionLease::close);
+        leases.forEach(TestLease::close);
     }
 
-    @Test
-    void theNpmReferenceServerInStdioMode() {
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void theNpmReferenceServerInStdioMode(Door door) {
         Path root = Path.of("").toAbsolutePath();
         while (root != null && !Files.exists(root.resolve("interop/package.json"))) {
             root = root.getParent();
@@ -165,12 +184,11 @@ class StdioPoolTest {
         assertThat(root).as("project root with interop/package.json").isNotNull();
         Path server = root.resolve("interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         assertThat(server).as("the npm reference server; run: npm ci --prefix interop").exists();
-        var pool = pool(PoolConfig.builder());
+        var pool = pool(door, PoolConfig.builder());
         var target = McpTarget.stdio("node", server.toString(), "stdio");
         for (int i = 0; i < 3; i++) {
             String message = "hi " + i;
-            String text = pool.call(target, ALICE, c -> Tools.text(c.callTool(
-                    Tools.request("echo", Map.of("message", message)))));
+            String text = call(pool, target, "echo", Map.of("message", message));
             assertThat(text).contains(message);
         }
         assertThat(pool.stats().misses()).isEqualTo(1);
