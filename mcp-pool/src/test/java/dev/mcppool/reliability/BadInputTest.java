@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.mcppool.CallerIdentity;
+import dev.mcppool.Door;
 import dev.mcppool.IdentityExtractor;
-import dev.mcppool.McpSessionPool;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolClosedException;
 import dev.mcppool.PoolConfig;
 import dev.mcppool.SessionCreationException;
-import dev.mcppool.SessionLease;
+import dev.mcppool.TestLease;
+import dev.mcppool.TestPool;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Item 7: bad input of every kind a caller can give, each with the exact error the caller gets. After each case the
  * fixture checks that nothing leaked: every pool the case made is closed with no session, the MCP server holds no
  * session, and no pool thread is alive. Servers that are not MCP servers run on a JDK HTTP server on 127.0.0.1.
- * Each case prints its row of the table in RELIABILITY.md.
+ * Each case that reaches a pool runs through both doors. Each case prints its row of the table in RELIABILITY.md.
  */
 class BadInputTest extends ReliabilityFixture {
 
@@ -44,6 +45,9 @@ class BadInputTest extends ReliabilityFixture {
     private static final AtomicInteger ROW = new AtomicInteger();
 
     private static HttpServer notMcp;
+
+    /** The door of the case being run; null for the cases that reach no pool. */
+    private Door door;
 
     /** One bad input: what is done, and the error expected (exact message, or a regex after "~"). */
     record Case(String kind, Action action, Class<? extends Throwable> error, String message) {
@@ -56,6 +60,14 @@ class BadInputTest extends ReliabilityFixture {
     @FunctionalInterface
     interface Action {
         Object run(BadInputTest test) throws Exception;
+    }
+
+    /** A case through one door, or through none. */
+    record Run(Door door, Case c) {
+        @Override
+        public String toString() {
+            return door == null ? c.kind() : door + ": " + c.kind();
+        }
     }
 
     @BeforeAll
@@ -87,7 +99,13 @@ class BadInputTest extends ReliabilityFixture {
         return "http://127.0.0.1:" + notMcp.getAddress().getPort() + path;
     }
 
-    static Stream<Case> cases() {
+    static Stream<Run> cases() {
+        return Stream.concat(withoutPool().map(c -> new Run(null, c)),
+                Stream.of(Door.values()).flatMap(door -> throughPool(door).map(c -> new Run(door, c))));
+    }
+
+    /** Bad input that fails before it reaches a pool. */
+    static Stream<Case> withoutPool() {
         String url = "http://127.0.0.1:8080/mcp";
         return Stream.of(
                 // URLs and transports
@@ -144,9 +162,6 @@ class BadInputTest extends ReliabilityFixture {
                 new Case("blank user", t -> CallerIdentity.of(" ", Map.of()), IllegalArgumentException.class,
                         "user must not be null or blank; use CallerIdentity.anonymous() or CallerIdentity.headers(...)"
                                 + " for callers without a user identity"),
-                new Case("per-call header with LF", BadInputTest::callHeaderWithLineFeed,
-                        IllegalArgumentException.class, "call header 'traceparent' value must not contain control"
-                                + " characters such as CR or LF (found 0xa at index 4)"),
                 // configuration
                 new Case("maxSessionsPerKey 0", t -> PoolConfig.builder().maxSessionsPerKey(0).build(),
                         IllegalArgumentException.class,
@@ -187,7 +202,16 @@ class BadInputTest extends ReliabilityFixture {
                                 + " positive, but was 0; closeTimeout must be positive, but was PT0S"),
                 new Case("pool name with a space", t -> PoolConfig.builder().name("my pool").build(),
                         IllegalArgumentException.class, "invalid pool configuration: name must be 1 to 64 letters,"
-                                + " digits, '.', '_' or '-', but was 'my pool'"),
+                                + " digits, '.', '_' or '-', but was 'my pool'"));
+    }
+
+    /** Bad input given to a pool: through each door. */
+    static Stream<Case> throughPool(Door door) {
+        return Stream.of(
+                // headers
+                new Case("per-call header with LF", BadInputTest::callHeaderWithLineFeed,
+                        IllegalArgumentException.class, "call header 'traceparent' value must not contain control"
+                                + " characters such as CR or LF (found 0xa at index 4)"),
                 // identity extractors: never an error, the key falls back to hashing the identity headers
                 new Case("identity extractor that throws", t -> t.extractorFallsBack(headers -> {
                     throw new IllegalStateException("token service down");
@@ -205,8 +229,10 @@ class BadInputTest extends ReliabilityFixture {
                         IllegalArgumentException.class, "scope must not be blank; pass null for no scope"),
                 new Case("negative prewarm count", t -> t.pool().prewarm(target(), ALICE, -1),
                         IllegalArgumentException.class, "count must be zero or positive, but was -1"),
-                new Case("null call", t -> t.pool().call(target(), ALICE, null), IllegalArgumentException.class,
-                        "call must not be null"),
+                // the async door names its parameter "request"
+                new Case("null call", t -> t.pool().callWithNullFunction(target(), ALICE),
+                        IllegalArgumentException.class,
+                        door == Door.SYNC ? "call must not be null" : "request must not be null"),
                 new Case("route derived by another pool", t -> t.pool().acquire(t.pool().route(target(), ALICE)),
                         IllegalArgumentException.class, "~route Route\\[PoolKey\\[.*\\]\\] was derived by another pool"),
                 // lifecycle
@@ -241,7 +267,9 @@ class BadInputTest extends ReliabilityFixture {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void badInputGetsAPreciseErrorAndLeaksNothing(Case c) {
+    void badInputGetsAPreciseErrorAndLeaksNothing(Run run) {
+        door = run.door();
+        Case c = run.c();
         Throwable thrown = catchThrowable(() -> c.action().run(this));
         String message;
         if (c.error() == null) {
@@ -257,19 +285,19 @@ class BadInputTest extends ReliabilityFixture {
             }
             assertThat(message).doesNotContain("s3cret", "Bearer a");
         }
-        System.out.println("BADINPUT | " + ROW.incrementAndGet() + " | " + c.kind() + " | "
+        System.out.println("BADINPUT | " + ROW.incrementAndGet() + " | " + run + " | "
                 + (c.error() == null ? "-" : c.error().getSimpleName()) + " | " + Tally.normalize(message));
     }
 
     // ------------------------------------------------------------------------------------------------ actions
 
-    McpSessionPool pool() {
-        return pool(config().createTimeout(Duration.ofSeconds(2)).build());
+    TestPool pool() {
+        return pool(door, config().createTimeout(Duration.ofSeconds(2)).build());
     }
 
     private Object acquireFrom(McpTarget target) {
-        McpSessionPool pool = pool(config().createTimeout(Duration.ofSeconds(2)).build());
-        try (SessionLease lease = pool.acquire(target, ALICE)) {
+        TestPool pool = pool();
+        try (TestLease lease = pool.acquire(target, ALICE)) {
             return lease;
         } finally {
             assertThat(pool.stats().totalSessions()).isZero();
@@ -284,7 +312,7 @@ class BadInputTest extends ReliabilityFixture {
     }
 
     private Object callHeaderWithLineFeed() {
-        try (SessionLease lease = pool().acquire(target(), ALICE)) {
+        try (TestLease lease = pool().acquire(target(), ALICE)) {
             lease.setCallHeaders(Map.of("traceparent", "00-a\n"));
             return lease;
         }
@@ -292,27 +320,27 @@ class BadInputTest extends ReliabilityFixture {
 
     /** Returns normally when the key with a failing extractor equals the key without any extractor. */
     private Object extractorFallsBack(IdentityExtractor extractor) {
-        McpSessionPool with = pool(config().identityExtractor(extractor).build());
-        McpSessionPool without = pool();
+        TestPool with = pool(door, config().identityExtractor(extractor).build());
+        TestPool without = pool();
         CallerIdentity caller = CallerIdentity.headers(Map.of("Authorization", "Bearer a"));
         assertThat(with.route(target(), caller).key().identityHash())
                 .isEqualTo(without.route(target(), caller).key().identityHash())
                 .isNotEqualTo("anonymous");
-        String answer = with.call(target(), caller, c -> Calls.echo(c, "ok"));
+        String answer = with.echo(target(), caller, "ok");
         assertThat(answer).isEqualTo("ok");
         return null;
     }
 
     private Object acquireAfterClose() {
-        McpSessionPool pool = pool();
-        pool.call(target(), ALICE, c -> Calls.echo(c, "x"));
+        TestPool pool = pool();
+        pool.echo(target(), ALICE, "x");
         pool.close();
         return pool.acquire(target(), ALICE);
     }
 
     private Object doubleClose() {
-        McpSessionPool pool = pool();
-        pool.call(target(), ALICE, c -> Calls.echo(c, "x"));
+        TestPool pool = pool();
+        pool.echo(target(), ALICE, "x");
         pool.close();
         pool.close();
         assertThat(pool.stats().totalSessions()).isZero();
@@ -320,14 +348,14 @@ class BadInputTest extends ReliabilityFixture {
     }
 
     private Object leaseUsedAfterClose() {
-        SessionLease lease = pool().acquire(target(), ALICE);
+        TestLease lease = pool().acquire(target(), ALICE);
         lease.close();
         return lease.client();
     }
 
     private Object leaseClosedAfterPoolClose() {
-        McpSessionPool pool = pool();
-        SessionLease lease = pool.acquire(target(), ALICE);
+        TestPool pool = pool();
+        TestLease lease = pool.acquire(target(), ALICE);
         pool.close();
         lease.close();
         lease.close();

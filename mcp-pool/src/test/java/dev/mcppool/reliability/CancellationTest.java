@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcppool.AcquireInterruptedException;
 import dev.mcppool.AsyncSessionLease;
 import dev.mcppool.CallerIdentity;
+import dev.mcppool.Door;
 import dev.mcppool.HealthCheckMethod;
 import dev.mcppool.McpAsyncSessionPool;
 import dev.mcppool.McpSessionPool;
@@ -13,6 +14,8 @@ import dev.mcppool.PoolExhaustedException;
 import dev.mcppool.PoolStats;
 import dev.mcppool.Route;
 import dev.mcppool.SessionLease;
+import dev.mcppool.TestLease;
+import dev.mcppool.TestPool;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Item 4: 10,000 acquires (5,000 sync, 5,000 async) given up at random points: waiting for a permit (3 keys, 2
@@ -47,6 +52,9 @@ import org.junit.jupiter.api.Test;
  * health-check interval is zero, so every reuse pings first). Sync callers are interrupted 0-3 ms after they start
  * (60 % of acquires) and give up after a 5 ms acquire timeout; async acquires are cancelled 0-3 ms after they start.
  * Afterwards every permit is back, nothing is leased, and the server holds exactly the pool's idle sessions.
+ *
+ * <p>How a caller gives up belongs to its door: a blocked sync caller is interrupted (sync only), an async caller
+ * cancels its future (async only). Giving up at the acquire timeout is common to both doors and runs through both.
  */
 class CancellationTest extends ReliabilityFixture {
 
@@ -75,9 +83,57 @@ class CancellationTest extends ReliabilityFixture {
         return ids;
     }
 
+    /** Both doors: 2,000 acquires by 8 threads that give up only at the 5 ms acquire timeout. */
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void acquiresTimedOutAtRandomPointsGiveEverythingBack(Door door) throws Exception {
+        TestPool pool = pool(door, cancellationConfig().build());
+        List<Route> routes = identities().stream().map(id -> pool.route(target(), id)).toList();
+        Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+        var start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            futures.add(threads.submit(() -> {
+                start.await();
+                var random = ThreadLocalRandom.current();
+                for (int i = 0; i < 2_000 / THREADS; i++) {
+                    String outcome;
+                    try (TestLease lease = pool.acquire(routes.get(random.nextInt(KEYS)))) {
+                        outcome = "leased";
+                        LockSupport.parkNanos(random.nextLong(500_000));
+                        if (random.nextInt(20) == 0) {
+                            lease.markBroken();
+                        }
+                    } catch (PoolExhaustedException e) {
+                        outcome = "timed out waiting (PoolExhaustedException)";
+                    } catch (RuntimeException e) {
+                        outcome = "unexpected: " + Tally.describe(e);
+                    }
+                    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        Map<String, Long> seen = counts(outcomes);
+        assertThat(seen.keySet()).as(seen.toString()).noneMatch(k -> k.startsWith("unexpected"))
+                .contains("leased", "timed out waiting (PoolExhaustedException)");
+        assertThat(seen.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2_000);
+        PoolStats stats = allGivenBack(pool.stats(), () -> pool.stats());
+        Row.print("cancellation-timeout-" + door, "acquires=2000 threads=" + THREADS + " keys=" + KEYS
+                + " outcomes=" + seen + " sessionsOpened=" + stats.misses() + " idleAtEnd=" + stats.idle());
+    }
+
+    /** Sync only: an interrupt is how a blocked caller of the sync door gives up. */
     @Test
     void syncAcquiresInterruptedOrTimedOutAtRandomPointsGiveEverythingBack() throws Exception {
-        McpSessionPool pool = pool(cancellationConfig().build());
+        McpSessionPool pool = syncPool(cancellationConfig().build());
         List<Route> routes = identities().stream().map(id -> pool.route(target(), id)).toList();
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         AtomicInteger unexpected = new AtomicInteger();
@@ -144,6 +200,7 @@ class CancellationTest extends ReliabilityFixture {
                 + " serverLive=" + server.liveSessions() + " took=" + took.toMillis() + "ms");
     }
 
+    /** Async only: cancelling the future is how a caller of the async door gives up. */
     @Test
     void asyncAcquiresCancelledOrTimedOutAtRandomPointsGiveEverythingBack() throws Exception {
         McpAsyncSessionPool pool = asyncPool(cancellationConfig().build());

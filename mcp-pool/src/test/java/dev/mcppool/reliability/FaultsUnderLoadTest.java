@@ -3,27 +3,30 @@ package dev.mcppool.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcppool.CallerIdentity;
-import dev.mcppool.McpSessionPool;
+import dev.mcppool.Door;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolConfig;
 import dev.mcppool.PoolStats;
+import dev.mcppool.TestPool;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Item 3: faults while callers keep calling. Four threads call {@code echo} in a loop (at most 5,000 calls each, 5 ms
  * pause after a failure), each as one of four users, on a pool with real time, a breaker that opens after 3 failed
  * creations for 200 ms, and short timeouts. For each fault: what callers saw, that nothing was retried unless the
  * server had refused the call (every failed call either never reached a tool, or was counted once), that the pool
- * served callers again by itself once the fault was cleared, and that nothing leaked.
+ * served callers again by itself once the fault was cleared, and that nothing leaked. Through both doors.
  *
  * <p>The server forgetting every session is {@code BeyondReferenceTest#callersKeepSucceedingWhileTheServerForgetsItsSessions}.
  */
@@ -50,19 +53,20 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
                 .createTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(2));
     }
 
-    private static CallerLoop echoCallers(McpSessionPool pool, List<CallerIdentity> users) {
+    private static CallerLoop echoCallers(TestPool pool, List<CallerIdentity> users) {
         McpTarget target = target();
         return new CallerLoop(users.size(), MAX_CALLS,
                 i -> assertThat(echo(pool, target, users.get(i), "x")).isEqualTo("x"));
     }
 
-    private static String echo(McpSessionPool pool, McpTarget target, CallerIdentity caller, String text) {
-        return pool.call(target, caller, c -> Calls.echo(c, text));
+    private static String echo(TestPool pool, McpTarget target, CallerIdentity caller, String text) {
+        return pool.echo(target, caller, text);
     }
 
-    @Test
-    void serverStopsAndRestartsOnTheSamePort() throws Exception {
-        McpSessionPool pool = pool(faultConfig().build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void serverStopsAndRestartsOnTheSamePort(Door door) throws Exception {
+        TestPool pool = pool(door, faultConfig().build());
         long toolCalls = server.toolCallCount();
         int port = server.port();
         Duration down;
@@ -90,9 +94,10 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(finish(pool, "server stopped for " + down.toMillis() + " ms, then restarted on the same port", callers)).as("DELETEs the server refused").isZero();
     }
 
-    @Test
-    void serverHangsInitializeLongerThanTheCreateTimeout() throws Exception {
-        McpSessionPool pool = pool(faultConfig().createTimeout(Duration.ofSeconds(1)).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void serverHangsInitializeLongerThanTheCreateTimeout(Door door) throws Exception {
+        TestPool pool = pool(door, faultConfig().createTimeout(Duration.ofSeconds(1)).build());
         long toolCalls = server.toolCallCount();
         CallerLoop callers = echoCallers(pool, USERS);
         try (callers) {
@@ -112,9 +117,10 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(finish(pool, "initialize hung (createTimeout 1 s) after drain()", callers)).as("DELETEs the server refused").isZero();
     }
 
-    @Test
-    void serverAnswers401ForOneIdentityOnly() throws Exception {
-        McpSessionPool pool = pool(faultConfig().build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void serverAnswers401ForOneIdentityOnly(Door door) throws Exception {
+        TestPool pool = pool(door, faultConfig().build());
         CallerIdentity mallory = CallerIdentity.of("mallory", Map.of("Authorization", "Bearer revoked"));
         McpTarget target = target();
         CallerLoop others = echoCallers(pool, USERS.subList(0, 3));
@@ -137,10 +143,14 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
                 + others.failures.total() + " failures", victim);
     }
 
+    static Stream<Arguments> doorsAnd5xx() {
+        return Stream.of(Door.values()).flatMap(door -> Stream.of(500, 503).map(status -> Arguments.of(door, status)));
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {500, 503})
-    void serverAnswersEveryRequestWithA5xx(int status) throws Exception {
-        McpSessionPool pool = pool(faultConfig().build());
+    @MethodSource("doorsAnd5xx")
+    void serverAnswersEveryRequestWithA5xx(Door door, int status) throws Exception {
+        TestPool pool = pool(door, faultConfig().build());
         long toolCalls = server.toolCallCount();
         CallerLoop callers = echoCallers(pool, USERS);
         try (callers) {
@@ -156,9 +166,10 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         finish(pool, "every request answered " + status + (status == 503 ? " with Retry-After: 1" : ""), callers);
     }
 
-    @Test
-    void connectionDroppedInTheMiddleOfACall() throws Exception {
-        McpSessionPool pool = pool(faultConfig().build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void connectionDroppedInTheMiddleOfACall(Door door) throws Exception {
+        TestPool pool = pool(door, faultConfig().build());
         long toolCalls = server.toolCallCount();
         int drops = 5;
         CallerLoop callers = echoCallers(pool, USERS);
@@ -176,14 +187,15 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(finish(pool, drops + " connections dropped, one at a time, while calls ran", callers)).as("DELETEs the server refused").isZero();
     }
 
-    @Test
-    void aToolThatNeverAnswersWithinTheRequestTimeout() throws Exception {
-        McpSessionPool pool = pool(faultConfig().requestTimeout(Duration.ofMillis(500)).build());
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aToolThatNeverAnswersWithinTheRequestTimeout(Door door) throws Exception {
+        TestPool pool = pool(door, faultConfig().requestTimeout(Duration.ofMillis(500)).build());
         McpTarget target = target();
         CallerIdentity sleeper = CallerIdentity.of("sleeper", Map.of("Authorization", "Bearer sleeper"));
         long toolCalls = server.toolCallCount();
         CallerLoop others = echoCallers(pool, USERS.subList(0, 3));
-        CallerLoop hanging = new CallerLoop(1, 6, i -> pool.call(target, sleeper, c -> Calls.sleep(c, 3_000)));
+        CallerLoop hanging = new CallerLoop(1, 6, i -> pool.call(target, sleeper, "sleep", Map.of("ms", 3_000)));
         try (others) {
             hanging.awaitDone(); // six calls of 3 s each, every one given up after 500 ms
             others.awaitMoreSuccesses(100, WAIT);
@@ -203,7 +215,7 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
     }
 
     /** Quiescent pool, server holding exactly the pool's idle sessions, and the row for RELIABILITY.md. */
-    private static int finish(McpSessionPool pool, String fault, CallerLoop callers) throws Exception {
+    private static int finish(TestPool pool, String fault, CallerLoop callers) throws Exception {
         Awaitility.await().atMost(WAIT).untilAsserted(() -> assertQuiescent(pool.stats()));
         PoolStats stats = pool.stats();
         // A session discarded while the server refused every request had its DELETE refused too: the pool sent it
@@ -218,7 +230,7 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
             ServerSessions.dumpUndeleted(server);
             throw e;
         }
-        Row.print("fault", fault + ": calls=" + callers.calls.get() + " ok=" + callers.successes.get()
+        Row.print("fault", pool.door() + " " + fault + ": calls=" + callers.calls.get() + " ok=" + callers.successes.get()
                 + " failed=" + callers.failures.total() + " seen=" + callers.failures + " staleRetries="
                 + stats.staleRetries() + " breakerTrips=" + stats.breakerTrips() + " creationFailures="
                 + stats.creationFailures() + " sessionsOpened=" + stats.misses() + " idleAtEnd=" + stats.idle()

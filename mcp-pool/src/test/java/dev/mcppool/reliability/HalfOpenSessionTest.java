@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcppool.AcquireInterruptedException;
 import dev.mcppool.CallerIdentity;
+import dev.mcppool.Door;
 import dev.mcppool.McpSessionPool;
 import dev.mcppool.McpTarget;
 import dev.mcppool.SessionCreationException;
+import dev.mcppool.TestPool;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +19,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A session the server opened while the pool was giving up on it (creation timed out, or the creating thread was
@@ -39,13 +43,14 @@ class HalfOpenSessionTest extends ReliabilityFixture {
         proxy.close();
     }
 
-    @Test
-    void aCreationThatTimesOutAfterTheServerOpenedTheSessionLeavesNothingOpen() {
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aCreationThatTimesOutAfterTheServerOpenedTheSessionLeavesNothingOpen(Door door) {
         McpTarget target = McpTarget.streamableHttp(proxy.url("/mcp"));
-        McpSessionPool warmUp = pool(realTimeConfig().build());
-        warmUp.call(target, CallerIdentity.user("warm-up"), c -> Calls.echo(c, "x"));
+        TestPool warmUp = pool(door, realTimeConfig().build());
+        warmUp.echo(target, CallerIdentity.user("warm-up"), "x");
         warmUp.close();
-        McpSessionPool pool = pool(realTimeConfig().createTimeout(Duration.ofMillis(500)).build());
+        TestPool pool = pool(door, realTimeConfig().createTimeout(Duration.ofMillis(500)).build());
         int before = baseline();
 
         proxy.delayResponses(1_000);
@@ -58,9 +63,10 @@ class HalfOpenSessionTest extends ReliabilityFixture {
         server.awaitLiveSessions(before, Duration.ofSeconds(5));
     }
 
+    /** Sync only: an interrupt is how a blocked caller of the sync door gives up. */
     @Test
     void aCreationInterruptedAfterTheServerOpenedTheSessionLeavesNothingOpen() throws Exception {
-        McpSessionPool pool = pool(realTimeConfig().createTimeout(Duration.ofSeconds(5)).build());
+        McpSessionPool pool = syncPool(realTimeConfig().createTimeout(Duration.ofSeconds(5)).build());
         McpTarget target = McpTarget.streamableHttp(proxy.url("/mcp"));
         pool.call(target, CallerIdentity.user("warm-up"), c -> Calls.echo(c, "x"));
         pool.drain();
@@ -93,12 +99,13 @@ class HalfOpenSessionTest extends ReliabilityFixture {
      * discarded and deleted the session. The server answers 404 for the deleted session, and the SDK's client then
      * re-initializes itself in the background: a new session on the server that nobody holds or closes.
      */
-    @Test
-    void aHealthCheckThatTimedOutDoesNotReopenTheSessionAfterItWasDiscarded() throws Exception {
-        McpSessionPool pool = pool(realTimeConfig().healthCheckInterval(Duration.ZERO)
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aHealthCheckThatTimedOutDoesNotReopenTheSessionAfterItWasDiscarded(Door door) throws Exception {
+        TestPool pool = pool(door, realTimeConfig().healthCheckInterval(Duration.ZERO)
                 .healthCheckMethods(dev.mcppool.HealthCheckMethod.PING)
                 .healthCheckTimeout(Duration.ofMillis(200)).build());
-        pool.call(target(), ALICE, c -> Calls.echo(c, "x"));
+        pool.echo(target(), ALICE, "x");
         int before = baseline() - 1;
         long initializes = server.initializeCount();
         // Pings reach the MCP server 600 ms late; the DELETE of the discarded session does not wait.
@@ -111,7 +118,7 @@ class HalfOpenSessionTest extends ReliabilityFixture {
 
         // The idle session is pinged before reuse; the ping times out, the session is discarded (DELETE) and a new
         // one is opened for the caller.
-        pool.call(target(), ALICE, c -> Calls.echo(c, "y"));
+        pool.echo(target(), ALICE, "y");
         assertThat(pool.stats().healthCheckFailures()).isEqualTo(1);
         Awaitility.await().pollDelay(Duration.ofMillis(1_500)).until(() -> true);
         server.clearFaults();

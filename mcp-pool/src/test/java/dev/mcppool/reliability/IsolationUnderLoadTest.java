@@ -3,13 +3,12 @@ package dev.mcppool.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcppool.CallerIdentity;
-import dev.mcppool.McpSessionPool;
+import dev.mcppool.Door;
 import dev.mcppool.PoolStats;
 import dev.mcppool.Route;
-import dev.mcppool.SessionLease;
+import dev.mcppool.TestLease;
+import dev.mcppool.TestPool;
 import dev.mcppool.testing.WhoAmI;
-
-import io.modelcontextprotocol.client.McpSyncClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,14 +27,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Item 1: 100,000 leases by 4 threads across 1,000 identities of five kinds, against the real server. Every lease is
  * checked against the pool's bookkeeping (the lease's key is the caller's, its client was only ever leased to that
  * caller and to one holder at a time); every 10th lease of each thread also calls the server's {@code whoami}
  * (10,000 real calls on randomly chosen callers), which tells which session the server saw and with which headers it
- * was created.
+ * was created. Through both doors.
  *
  * <p>Why not 100,000 {@code whoami} calls: each real call costs about 2 ms of this 2-core machine's time, with the
  * server in the same JVM, so 100,000 would take well over a minute alone. More threads do not help on 2 cores.
@@ -52,16 +52,17 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
             String tag) {
     }
 
-    @Test
-    void noSessionIsEverSeenByAnyoneButTheIdentityThatCreatedIt() throws Exception {
-        McpSessionPool pool = pool(config().maxSessionsPerKey(1).maxTotalSessions(2_500).maxKeys(2_000)
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void noSessionIsEverSeenByAnyoneButTheIdentityThatCreatedIt(Door door) throws Exception {
+        TestPool pool = pool(door, config().maxSessionsPerKey(1).maxTotalSessions(2_500).maxKeys(2_000)
                 .acquireTimeout(Duration.ofSeconds(60)).build());
         List<Caller> callers = callers(pool);
 
-        Map<McpSyncClient, Integer> ownerOfClient = new ConcurrentHashMap<>();
-        Map<McpSyncClient, AtomicInteger> holders = new ConcurrentHashMap<>();
+        Map<Object, Integer> ownerOfClient = new ConcurrentHashMap<>();
+        Map<Object, AtomicInteger> holders = new ConcurrentHashMap<>();
         Map<String, Integer> ownerOfServerSession = new ConcurrentHashMap<>();
-        Map<String, McpSyncClient> clientOfServerSession = new ConcurrentHashMap<>();
+        Map<String, Object> clientOfServerSession = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
         LongAdder leases = new LongAdder();
         LongAdder whoamis = new LongAdder();
@@ -78,10 +79,10 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
                 var random = ThreadLocalRandom.current();
                 for (int i = 0; i < LEASES / THREADS; i++) {
                     Caller caller = callers.get(random.nextInt(callers.size()));
-                    try (SessionLease lease = pool.acquire(caller.route())) {
+                    try (TestLease lease = pool.acquire(caller.route())) {
                         leases.increment();
                         leasesByKind.computeIfAbsent(caller.kind(), k -> new LongAdder()).increment();
-                        McpSyncClient client = lease.client();
+                        Object client = lease.client();
                         AtomicInteger holding = holders.computeIfAbsent(client, c -> new AtomicInteger());
                         if (holding.incrementAndGet() != 1) {
                             mismatches.add("client leased to two holders at once, caller " + caller.index());
@@ -96,7 +97,7 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
                         if (i % WHOAMI_EVERY == 0) {
                             whoamis.increment();
                             long t0 = System.nanoTime();
-                            WhoAmI seen = Calls.whoami(client);
+                            WhoAmI seen = lease.whoami();
                             whoamiNanos.add(System.nanoTime() - t0);
                             checkOnTheServer(caller, client, seen, ownerOfServerSession,
                                     clientOfServerSession, mismatches);
@@ -128,21 +129,21 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
 
         Map<String, Long> byKind = new HashMap<>();
         leasesByKind.forEach((k, v) -> byKind.put(k, v.sum()));
-        Row.print("isolation", "leases=" + leases.sum() + " threads=" + THREADS + " identities=" + callers.size()
+        Row.print("isolation", door + " leases=" + leases.sum() + " threads=" + THREADS + " identities=" + callers.size()
                 + " byKind=" + byKind + " whoami=" + whoamis.sum() + " serverSessionsSeen="
                 + ownerOfServerSession.size() + " sessionsOpened=" + stats.misses() + " hits=" + stats.hits()
                  + " mismatches=" + mismatches.size() + " whoamiMeanMs=" + String.format("%.2f", whoamiNanos.sum() / 1e6 / whoamis.sum())
                 + " took=" + took.toMillis() + "ms");
     }
 
-    private static void checkOnTheServer(Caller caller, McpSyncClient client, WhoAmI seen,
-            Map<String, Integer> ownerOfServerSession, Map<String, McpSyncClient> clientOfServerSession,
+    private static void checkOnTheServer(Caller caller, Object client, WhoAmI seen,
+            Map<String, Integer> ownerOfServerSession, Map<String, Object> clientOfServerSession,
             ConcurrentLinkedQueue<String> mismatches) {
         Integer owner = ownerOfServerSession.putIfAbsent(seen.sessionId(), caller.index());
         if (owner != null && owner != caller.index()) {
             mismatches.add("server session of caller " + owner + " seen by caller " + caller.index());
         }
-        McpSyncClient known = clientOfServerSession.putIfAbsent(seen.sessionId(), client);
+        Object known = clientOfServerSession.putIfAbsent(seen.sessionId(), client);
         if (known != null && known != client) {
             mismatches.add("server session " + seen.sessionId() + " reached through two clients");
         }
@@ -162,7 +163,7 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
      * share three tokens (a shared API key), 99 users without any credential, and the anonymous caller. Each carries
      * a non-identity header naming it, so the server can tell who created a session.
      */
-    private static List<Caller> callers(McpSessionPool pool) {
+    private static List<Caller> callers(TestPool pool) {
         List<Caller> callers = new ArrayList<>();
         for (int i = 0; i < 350; i++) {
             add(pool, callers, "user+own-token", "user-a" + i, "Bearer token-a" + i);
@@ -181,7 +182,7 @@ class IsolationUnderLoadTest extends ReliabilityFixture {
         return callers;
     }
 
-    private static void add(McpSessionPool pool, List<Caller> callers, String kind, String user,
+    private static void add(TestPool pool, List<Caller> callers, String kind, String user,
             String authorization) {
         int index = callers.size();
         String tag = "caller-" + index;

@@ -2,11 +2,13 @@ package dev.mcppool.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcppool.Door;
 import dev.mcppool.McpAsyncSessionPool;
 import dev.mcppool.McpSessionPool;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolConfig;
 import dev.mcppool.PoolStats;
+import dev.mcppool.TestPool;
 import dev.mcppool.Transport;
 import dev.mcppool.testing.Leaks;
 import dev.mcppool.testing.ManualClock;
@@ -21,17 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One real test server per test class, pools made per test, and the leak check after each test (item 6 of the
- * suite): every pool closed with nothing leased, idle, being created or waiting; no live session left on the server;
- * no thread of any pool alive.
+ * One real test server per test class, pools made per test and per {@link Door}, and the leak check after each test
+ * (item 6 of the suite): every lease the test took is back, every pool closed with nothing leased, idle, being
+ * created or waiting; no live session left on the server; no thread of any pool alive.
  */
 abstract class ReliabilityFixture {
 
     static TestMcpServer server;
 
     final ManualClock clock = ManualClock.start();
-    private final List<McpSessionPool> pools = new ArrayList<>();
-    private final List<McpAsyncSessionPool> asyncPools = new ArrayList<>();
+    private final List<TestPool> pools = new ArrayList<>();
 
     @BeforeAll
     static void startServer() {
@@ -57,16 +58,20 @@ abstract class ReliabilityFixture {
                 .requestTimeout(Duration.ofSeconds(5)).closeTimeout(Duration.ofSeconds(2));
     }
 
-    McpSessionPool pool(PoolConfig config) {
-        McpSessionPool pool = McpSessionPool.create(config);
+    TestPool pool(Door door, PoolConfig config) {
+        TestPool pool = TestPool.create(door, config);
         pools.add(pool);
         return pool;
     }
 
+    /** A blocking pool, for tests of what only the sync door has (interrupts). */
+    McpSessionPool syncPool(PoolConfig config) {
+        return pool(Door.SYNC, config).sync();
+    }
+
+    /** An async pool, for tests of what only the async door has (cancelling the future). */
     McpAsyncSessionPool asyncPool(PoolConfig config) {
-        McpAsyncSessionPool pool = McpAsyncSessionPool.create(config);
-        asyncPools.add(pool);
-        return pool;
+        return pool(Door.ASYNC, config).async();
     }
 
     static McpTarget target(Transport transport) {
@@ -93,26 +98,27 @@ abstract class ReliabilityFixture {
         if (!server.isRunning()) {
             server.restart();
         }
-        List<String> names = new ArrayList<>();
-        for (McpSessionPool pool : pools) {
-            pool.close();
-            assertThat(pool.stats().totalSessions()).isZero();
-            names.add(pool.name());
-        }
-        for (McpAsyncSessionPool pool : asyncPools) {
-            pool.close();
-            assertThat(pool.stats().totalSessions()).isZero();
-            names.add(pool.name());
+        AssertionError first = null;
+        for (TestPool pool : pools) {
+            try {
+                pool.closeAndCheck();
+            } catch (AssertionError e) {
+                pool.close(); // every pool is closed, whatever the first failure
+                first = first == null ? e : first;
+            }
         }
         try {
             server.awaitLiveSessions(0, Duration.ofSeconds(15));
         } catch (AssertionError e) {
             ServerSessions.dumpUndeleted(server);
             server.restart(); // so that the next test starts clean: one leak must not hide behind another
-            throw e;
+            first = first == null ? e : first;
         }
-        for (String name : names) {
-            Leaks.awaitNoThreads(name + "-", Duration.ofSeconds(15));
+        for (TestPool pool : pools) {
+            Leaks.awaitNoThreads(pool.name() + "-", Duration.ofSeconds(15));
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcppool.CallerIdentity;
-import dev.mcppool.McpSessionPool;
+import dev.mcppool.Door;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolClosedException;
+import dev.mcppool.TestPool;
 import dev.mcppool.testing.Leaks;
 import dev.mcppool.testing.TestMcpServer;
 
@@ -19,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Item 5: {@code close()} while 500 callers (500 threads, 50 users, 10 sessions each) are in the middle of a call
  * to the {@code sleep} tool (20 s). It returns within its deadline, the server sees every session closed, no pool
- * thread is left, the callers are released, and later calls fail with {@link PoolClosedException}.
+ * thread is left, the callers are released, and later calls fail with {@link PoolClosedException}. Through both
+ * doors.
  */
 class ShutdownUnderLoadTest extends ReliabilityFixture {
 
@@ -39,9 +42,10 @@ class ShutdownUnderLoadTest extends ReliabilityFixture {
         server = TestMcpServer.builder().maxThreads(CALLERS + 200).start();
     }
 
-    @Test
-    void closeWhileFiveHundredCallersAreMidCall() throws Exception {
-        McpSessionPool pool = pool(realTimeConfig().maxSessionsPerKey(CALLERS / USERS).maxTotalSessions(1_000)
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void closeWhileFiveHundredCallersAreMidCall(Door door) throws Exception {
+        TestPool pool = pool(door, realTimeConfig().maxSessionsPerKey(CALLERS / USERS).maxTotalSessions(1_000)
                 .acquireTimeout(Duration.ofSeconds(60)).createTimeout(Duration.ofSeconds(30))
                 .requestTimeout(Duration.ofSeconds(40)).closeTimeout(CLOSE_TIMEOUT).build());
         McpTarget target = target();
@@ -55,7 +59,7 @@ class ShutdownUnderLoadTest extends ReliabilityFixture {
                     % USERS)));
             Thread caller = new Thread(() -> {
                 try {
-                    pool.call(target, user, c -> Calls.sleep(c, 20_000));
+                    pool.call(target, user, "sleep", Map.of("ms", 20_000));
                     seen.add(new IllegalStateException("the call returned normally"));
                 } catch (RuntimeException e) {
                     seen.add(e);
@@ -67,8 +71,14 @@ class ShutdownUnderLoadTest extends ReliabilityFixture {
             caller.start();
         }
         long began = System.nanoTime();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                .until(() -> pool.stats().leased() == CALLERS && server.toolCallCount() - toolCalls >= CALLERS);
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            var stats = pool.stats();
+            String state = "tool calls on the server " + (server.toolCallCount() - toolCalls) + ", callers seen "
+                    + seen + ", pool " + stats;
+            assertThat(stats.leased()).as("leased; %s", state).isEqualTo(CALLERS);
+            assertThat(server.toolCallCount() - toolCalls).as("tool calls; %s", state)
+                    .isGreaterThanOrEqualTo(CALLERS);
+        });
         long onTheServer = server.toolCallCount() - toolCalls;
         Duration rampUp = Duration.ofNanos(System.nanoTime() - began);
         assertThat(server.liveSessions()).isEqualTo(CALLERS);
@@ -90,7 +100,7 @@ class ShutdownUnderLoadTest extends ReliabilityFixture {
         Duration serverEmpty = Duration.ofNanos(System.nanoTime() - closing);
         Leaks.awaitNoThreads(pool.name() + "-", Duration.ofSeconds(15));
         Duration threadsGone = Duration.ofNanos(System.nanoTime() - closing);
-        Row.print("shutdown", "callers=" + CALLERS + " threads=" + CALLERS + " sessions=" + CALLERS
+        Row.print("shutdown", door + " callers=" + CALLERS + " threads=" + CALLERS + " sessions=" + CALLERS
                 + " toolCallsOnServer=" + onTheServer + " rampUp=" + rampUp.toMillis() + "ms close()="
                 + closeTook.toMillis() + "ms (closeTimeout " + CLOSE_TIMEOUT.toMillis() + "ms) callersReturnedAfter="
                 + callersReleased.toMillis() + "ms serverLive=" + server.liveSessions() + " serverEmptyAfter="
@@ -104,7 +114,7 @@ class ShutdownUnderLoadTest extends ReliabilityFixture {
         assertThat(closeTook).as("close() duration").isLessThan(CLOSE_TIMEOUT.multipliedBy(4));
         assertThat(pool.stats().totalSessions()).isZero();
         assertThat(seen.snapshot().keySet()).as(seen.toString()).noneMatch(k -> k.startsWith("IllegalStateException"));
-        assertThatThrownBy(() -> pool.call(target, CallerIdentity.user("late"), c -> Calls.echo(c, "x")))
+        assertThatThrownBy(() -> pool.echo(target, CallerIdentity.user("late"), "x"))
                 .isInstanceOf(PoolClosedException.class).hasMessage("pool " + pool.name() + " is closed");
     }
 }
