@@ -1,8 +1,10 @@
 package dev.mcppool;
 
-import dev.mcppool.internal.AsyncSessionFactory;
-import dev.mcppool.internal.Failures;
+import dev.mcppool.internal.Blocking;
+import dev.mcppool.internal.CallPolicy;
+import dev.mcppool.internal.ClientKind;
 import dev.mcppool.internal.PoolEngine;
+import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
 
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -12,10 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
 
@@ -29,29 +29,31 @@ import reactor.core.publisher.Mono;
  * Mono<CallToolResult> result = pool.call(server, alice, client -> client.callTool(request));
  * }</pre>
  *
- * <p><strong>Sync and async:</strong> the SDK cannot turn an {@code McpSyncClient} into an {@code McpAsyncClient} or
- * back, so this pool and {@link McpSessionPool} are two front doors over the same engine (keys, permits, fair
- * waiting, health checks, breaker, housekeeping, statistics), each with its own sessions. Use the one that matches
- * your callers; a process that has both kinds of callers runs one pool of each.
+ * <p><strong>Sync and async:</strong> this pool and {@link McpSessionPool} are two front doors over one
+ * asynchronous core (keys, permits, fair waiting, health checks, breaker, housekeeping, statistics, the retry
+ * policy of {@code call}); each pool has its own sessions, since callers of one get {@code McpAsyncClient} and of the
+ * other {@code McpSyncClient}. Use the one that matches your callers.
+ *
+ * <p><strong>Threads:</strong> an acquire that finds an idle session ready completes at once, on the calling thread.
+ * Any other acquire's future is completed on the given executor (by default {@link ForkJoinPool#commonPool()}), so
+ * the caller's continuations never run on a pool thread, an HTTP or Reactor I/O thread, or under a pool lock. If the
+ * executor rejects the hand-off, the acquire fails with {@link RejectedExecutionException} and the session goes back
+ * to the pool.
  *
  * <p><strong>Fairness:</strong> per key, waiting callers are served in arrival order. The acquire timeout completes
- * the future with {@link PoolExhaustedException}; cancelling it gives back whatever it held. Continuations that hand a
- * session to a waiting caller run on the given executor (by default {@link ForkJoinPool#commonPool()}), never
- * inside the pool's bookkeeping.
+ * the future with {@link PoolExhaustedException}; cancelling it gives back whatever it held.
  *
  * <p>Thread-safe. {@link #close()} is as for {@link McpSessionPool#close()}: pending acquires fail with
  * {@link PoolClosedException}.
  */
 public final class McpAsyncSessionPool implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(McpAsyncSessionPool.class);
-
     private final PoolCore<McpAsyncClient> core;
     private final PoolEngine<McpAsyncClient> engine;
     private final Executor executor;
 
     private McpAsyncSessionPool(PoolConfig config, Executor executor) {
-        this.core = new PoolCore<>(config, c -> new AsyncSessionFactory(config, c.name + "-http"), this);
+        this.core = new PoolCore<>(config, ClientKind.ASYNC, this);
         this.engine = core.engine;
         this.executor = executor;
     }
@@ -100,21 +102,40 @@ public final class McpAsyncSessionPool implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+        PooledEntry<McpAsyncClient> ready = engine.tryAcquireIdle(spec);
+        if (ready != null) {
+            return CompletableFuture.completedFuture(new PooledAsyncSessionLease(engine, ready, spec.headers()));
+        }
+        CompletableFuture<PooledEntry<McpAsyncClient>> acquiring = engine.acquire(spec);
         CompletableFuture<AsyncSessionLease> lease = new CompletableFuture<>();
-        var entry = engine.acquireAsync(spec, core.scheduler, executor);
-        entry.whenComplete((e, error) -> {
-            if (error != null) {
-                lease.completeExceptionally(error);
-            } else if (!lease.complete(new PooledAsyncSessionLease(engine, e, spec.headers()))) {
-                engine.release(e, null, false);
-            }
-        });
+        acquiring.whenComplete((entry, error) -> handOff(lease, spec, entry, error));
         lease.whenComplete((l, error) -> {
             if (lease.isCancelled()) {
-                entry.cancel(false);
+                acquiring.cancel(false);
             }
         });
         return lease;
+    }
+
+    /** Completes the caller's future on the executor; a session nobody can receive goes back to the pool. */
+    private void handOff(CompletableFuture<AsyncSessionLease> lease, SessionSpec spec,
+            PooledEntry<McpAsyncClient> entry, Throwable error) {
+        try {
+            executor.execute(() -> {
+                if (error != null) {
+                    lease.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
+                            ? Blocking.rethrow(c.getCause()) : Blocking.rethrow(error));
+                } else if (!lease.complete(new PooledAsyncSessionLease(engine, entry, spec.headers()))) {
+                    engine.release(entry, null, false);
+                }
+            });
+        } catch (RejectedExecutionException rejected) {
+            if (entry != null) {
+                engine.release(entry, null, false);
+            }
+            lease.completeExceptionally(new RejectedExecutionException("the executor of pool " + core.name
+                    + " rejected the hand-off of a session of " + spec.key(), rejected));
+        }
     }
 
     /**
@@ -126,47 +147,72 @@ public final class McpAsyncSessionPool implements AutoCloseable {
         return call(route(target, identity), request);
     }
 
+    /** {@link #call(McpTarget, CallerIdentity, Function)} within a conversation scope. */
+    public <T> Mono<T> call(McpTarget target, CallerIdentity identity, Function<McpAsyncClient, Mono<T>> request,
+            String scope) {
+        return call(route(target, identity, scope), request);
+    }
+
+    /** {@link #call(McpTarget, CallerIdentity, Function)} for a route derived earlier. */
     public <T> Mono<T> call(Route route, Function<McpAsyncClient, Mono<T>> request) {
         if (request == null) {
             return Mono.error(new IllegalArgumentException("request must not be null"));
         }
+        return withLease(route, lease -> attempt(route, lease, request, false));
+    }
+
+    /** A lease for the body's lifetime; a cancelled body may still be on the wire, so its session is discarded. */
+    private <T> Mono<T> withLease(Route route, Function<PooledAsyncSessionLease, Mono<T>> body) {
         return Mono.usingWhen(
                 Mono.fromFuture(() -> acquire(route)).onErrorMap(CompletionException.class, Throwable::getCause),
-                lease -> run(route, (PooledAsyncSessionLease) lease, request),
+                lease -> body.apply((PooledAsyncSessionLease) lease),
                 lease -> Mono.fromRunnable(lease::close),
-                (lease, error) -> Mono.fromRunnable(() -> {
-                    if (Failures.isSessionNotFound(error)) {
-                        ((PooledAsyncSessionLease) lease).markStale();
-                    } else if (!Failures.isServerAnswer(error)) {
-                        lease.markBroken();
-                    }
-                    lease.close();
-                }),
+                (lease, error) -> Mono.fromRunnable(lease::close),
                 lease -> Mono.fromRunnable(() -> {
                     lease.markBroken();
                     lease.close();
                 }));
     }
 
-    private <T> Mono<T> run(Route route, PooledAsyncSessionLease lease, Function<McpAsyncClient, Mono<T>> request) {
-        return lease.call(request).onErrorResume(Failures::isSessionNotFound, error -> {
-            if (engine.isClosed()) {
-                return Mono.error(new PoolClosedException("pool " + core.name + " closed during the call"));
+    private <T> Mono<T> attempt(Route route, PooledAsyncSessionLease lease, Function<McpAsyncClient, Mono<T>> request,
+            boolean retried) {
+        return lease.call(request).onErrorResume(error -> {
+            CallPolicy step = core.afterFailure(error, route, retried);
+            switch (step) {
+                case RETRY_SAME_SESSION:
+                    return attempt(route, lease, request, true);
+                case RETRY_NEW_SESSION:
+                    lease.markStale();
+                    lease.close();
+                    return withLease(route, fresh -> attempt(route, fresh, request, true));
+                case DISCARD_STALE:
+                    lease.markStale();
+                    break;
+                case DISCARD_BROKEN:
+                    lease.markBroken();
+                    break;
+                case KEEP:
+                    break;
             }
-            engine.recordStaleRetry(route.key());
-            log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
-            if (route.target().transport() == Transport.STREAMABLE_HTTP) {
-                // The SDK re-initializes this client in place; the retry joins that initialization.
-                return lease.call(request);
-            }
-            lease.markStale();
-            lease.close();
-            return call(route, request);
+            return Mono.error(error);
         });
     }
 
-    public int prewarm(McpTarget target, CallerIdentity identity, int count) {
-        return core.prewarm(route(target, identity), count);
+    /**
+     * Opens sessions for this caller ahead of time until the key holds {@code count} idle sessions (bounded by
+     * {@code maxSessionsPerKey}), without blocking. Completes with how many were opened.
+     */
+    public CompletableFuture<Integer> prewarm(McpTarget target, CallerIdentity identity, int count) {
+        return prewarm(route(target, identity), count);
+    }
+
+    /** {@link #prewarm(McpTarget, CallerIdentity, int)} for a route derived earlier. */
+    public CompletableFuture<Integer> prewarm(Route route, int count) {
+        try {
+            return core.prewarm(route, count);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public int drain() {

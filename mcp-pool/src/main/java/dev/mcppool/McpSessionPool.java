@@ -1,17 +1,14 @@
 package dev.mcppool;
 
-import dev.mcppool.internal.Failures;
+import dev.mcppool.internal.CallPolicy;
+import dev.mcppool.internal.ClientKind;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
-import dev.mcppool.internal.SyncSessionFactory;
 
 import io.modelcontextprotocol.client.McpSyncClient;
 
 import java.util.function.Function;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A pool of initialized MCP client sessions ({@link McpSyncClient}), kept per (user, credentials, server,
@@ -31,22 +28,24 @@ import org.slf4j.LoggerFactory;
  * <p><strong>Thread-safety:</strong> all methods are thread-safe. Acquires block the calling thread while they wait
  * for a session or open one (bounded by the acquire and create timeouts); no lock is held during network I/O.
  *
+ * <p><strong>One engine:</strong> this is the blocking view of the pool's asynchronous core, the same core
+ * {@link McpAsyncSessionPool} uses. An acquire that finds an idle session ready is served on the calling thread
+ * without allocating; any other acquire waits on the core's future on the calling thread, adding no thread.
+ *
  * <p><strong>Threads:</strong> a pool owns a constant number of threads whatever the number of keys and sessions: one
- * scheduler (housekeeping), a worker pool (health-check requests, keepalive, warm-up), a closer pool (discarded
- * sessions) and the executor shared by every session's HTTP client (see {@link PoolConfig}).
+ * scheduler (housekeeping and deadlines) and the executor shared by every session's HTTP client; no pool thread
+ * ever waits on the network.
  *
  * <p><strong>Lifecycle:</strong> {@link #close()} stops acquires, fails waiting callers, closes every session (HTTP
  * DELETE where the transport has one) within the close timeout and stops the pool's threads.
  */
 public final class McpSessionPool implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(McpSessionPool.class);
-
     private final PoolCore<McpSyncClient> core;
     private final PoolEngine<McpSyncClient> engine;
 
     private McpSessionPool(PoolConfig config) {
-        this.core = new PoolCore<>(config, c -> new SyncSessionFactory(config, c.worker, c.name + "-http"), this);
+        this.core = new PoolCore<>(config, ClientKind.SYNC, this);
         this.engine = core.engine;
     }
 
@@ -100,7 +99,7 @@ public final class McpSessionPool implements AutoCloseable {
     /** Leases a session for a route derived earlier by this pool. */
     public SessionLease acquire(Route route) {
         SessionSpec spec = core.specOf(route);
-        PooledEntry<McpSyncClient> entry = engine.acquire(spec);
+        PooledEntry<McpSyncClient> entry = core.acquireBlocking(spec);
         return new PooledSessionLease(engine, entry, spec.headers());
     }
 
@@ -126,52 +125,42 @@ public final class McpSessionPool implements AutoCloseable {
             throw new IllegalArgumentException("call must not be null");
         }
         PooledSessionLease lease = (PooledSessionLease) acquire(route);
+        boolean retried = false;
         try {
-            try {
-                return call.apply(lease.client());
-            } catch (RuntimeException e) {
-                if (!Failures.isSessionNotFound(e)) {
-                    throw e;
+            while (true) {
+                try {
+                    return call.apply(lease.client());
+                } catch (RuntimeException | Error e) {
+                    CallPolicy step = core.afterFailure(e, route, retried);
+                    retried = true;
+                    switch (step) {
+                        case RETRY_SAME_SESSION -> {
+                        }
+                        case RETRY_NEW_SESSION -> {
+                            lease.markStale();
+                            lease.close();
+                            lease = (PooledSessionLease) acquire(route);
+                        }
+                        case DISCARD_STALE -> {
+                            lease.markStale();
+                            throw e;
+                        }
+                        case DISCARD_BROKEN -> {
+                            lease.markBroken();
+                            throw e;
+                        }
+                        case KEEP -> throw e;
+                    }
                 }
-                if (engine.isClosed()) {
-                    // The pool closed the session under the call: not a server that forgot it.
-                    throw new PoolClosedException("pool " + core.name + " closed during the call");
-                }
-                engine.recordStaleRetry(route.key());
-                log.debug("Session of {} was forgotten by the server; retrying once on a fresh session", route.key());
-                lease = freshSession(route, lease);
-                return call.apply(lease.client());
             }
-        } catch (RuntimeException | Error e) {
-            if (Failures.isSessionNotFound(e)) {
-                lease.markStale();
-            } else if (!Failures.isServerAnswer(e)) {
-                lease.markBroken();
-            }
-            throw e;
         } finally {
             lease.close();
         }
     }
 
     /**
-     * After the server forgot a session. On Streamable HTTP the SDK's client has already started opening a new
-     * server session in place (and the retried request joins it), so the same client is kept: discarding it now
-     * would race that initialization and could leave a session open on the server that nobody closes. On SSE the
-     * lease is discarded and a new one acquired.
-     */
-    private PooledSessionLease freshSession(Route route, PooledSessionLease stale) {
-        if (route.target().transport() == Transport.STREAMABLE_HTTP) {
-            return stale;
-        }
-        stale.markStale();
-        stale.close();
-        return (PooledSessionLease) acquire(route);
-    }
-
-    /**
      * Opens sessions for this caller ahead of time until the key holds {@code count} idle sessions (bounded by
-     * {@code maxSessionsPerKey}), on the calling thread. Returns how many were opened.
+     * {@code maxSessionsPerKey}), waiting on the calling thread until they are open. Returns how many were opened.
      */
     public int prewarm(McpTarget target, CallerIdentity identity, int count) {
         return prewarm(route(target, identity), count);
@@ -179,7 +168,7 @@ public final class McpSessionPool implements AutoCloseable {
 
     /** {@link #prewarm(McpTarget, CallerIdentity, int)} for a route derived earlier. */
     public int prewarm(Route route, int count) {
-        return core.prewarm(route, count);
+        return core.prewarmBlocking(route, count);
     }
 
     /**

@@ -1,28 +1,35 @@
 package dev.mcppool;
 
+import dev.mcppool.internal.Blocking;
+import dev.mcppool.internal.CallPolicy;
+import dev.mcppool.internal.ClientKind;
 import dev.mcppool.internal.KeyDeriver;
+import dev.mcppool.internal.McpSessionFactory;
 import dev.mcppool.internal.NamedThreadFactory;
 import dev.mcppool.internal.PoolEngine;
-import dev.mcppool.internal.SessionFactory;
+import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
+import dev.mcppool.internal.TaskTimer;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both front doors share: the name, key derivation, the engine and the pool's threads (a worker pool for
- * background requests, a closer pool for discarded sessions, and one scheduler for housekeeping and async
- * timeouts). {@link McpSessionPool} and {@link McpAsyncSessionPool} differ only in their session type.
+ * What both front doors share: the name, key derivation, the engine, its one scheduler thread (housekeeping and the
+ * async core's deadlines) and the blocking waits of {@link McpSessionPool}. The doors differ only in the client type
+ * their callers get and in how a result reaches the caller: {@link McpSessionPool} waits here on the caller's
+ * thread, {@link McpAsyncSessionPool} hands the engine's futures to its executor.
  */
 final class PoolCore<S> {
 
@@ -32,19 +39,13 @@ final class PoolCore<S> {
     final PoolConfig config;
     final String name;
     final KeyDeriver keys;
-    final ExecutorService worker;
-    final ThreadPoolExecutor closer;
-    final ScheduledThreadPoolExecutor scheduler;
-    final SessionFactory<S> factory;
     final PoolEngine<S> engine;
+    private final ScheduledThreadPoolExecutor scheduler;
     private final Object owner;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    /**
-     * @param factories makes the session factory, given the pool's name and worker pool
-     * @param owner     the front door, which routes must belong to
-     */
-    PoolCore(PoolConfig config, Function<PoolCore<S>, SessionFactory<S>> factories, Object owner) {
+    /** @param owner the front door, which routes must belong to */
+    PoolCore(PoolConfig config, ClientKind<S> kind, Object owner) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
@@ -52,23 +53,23 @@ final class PoolCore<S> {
         this.owner = owner;
         this.name = config.name().orElseGet(() -> "mcp-pool-" + IDS.incrementAndGet());
         this.keys = new KeyDeriver(config.identityHeaders(), config.identityExtractor());
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.worker = boundedPool(threads, name + "-worker");
-        this.closer = boundedPool(threads, name + "-closer");
         this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name + "-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
-        this.factory = factories.apply(this);
-        this.engine = new PoolEngine<>(config, factory, worker, closer, name);
+        this.engine = new PoolEngine<>(config, new McpSessionFactory<>(config, kind, name + "-http", this::schedule),
+                this::schedule,
+                name);
         if (config.backgroundHousekeeping()) {
             scheduleHousekeeping(config.housekeepingInterval().toNanos());
         }
     }
 
-    private static ThreadPoolExecutor boundedPool(int threads, String name) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory(name));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+    private TaskTimer.Cancellable schedule(Runnable task, long delayNanos) {
+        try {
+            ScheduledFuture<?> f = scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException e) {
+            return () -> { }; // closed: every acquire fails anyway
+        }
     }
 
     Route route(McpTarget target, CallerIdentity identity, String scope) {
@@ -95,11 +96,37 @@ final class PoolCore<S> {
         return route.spec();
     }
 
-    int prewarm(Route route, int count) {
+    /** The blocking acquire: the hit path, else the async core's future awaited on the caller's thread. */
+    PooledEntry<S> acquireBlocking(SessionSpec spec) {
+        return Blocking.acquire(engine, spec);
+    }
+
+    CompletableFuture<Integer> prewarm(Route route, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must be zero or positive, but was " + count);
         }
         return engine.prewarm(specOf(route), count);
+    }
+
+    int prewarmBlocking(Route route, int count) {
+        return Blocking.await(prewarm(route, count), "warming up " + route.key()
+                + "; the sessions being opened still join the pool");
+    }
+
+    /**
+     * The one retry policy of {@code call}, for both doors: what to do after {@code error}. A stale session found
+     * while the pool is closing is the pool's doing, not the server's: that becomes {@link PoolClosedException}.
+     */
+    CallPolicy afterFailure(Throwable error, Route route, boolean retried) {
+        CallPolicy step = CallPolicy.afterFailure(error, route.target().transport(), retried);
+        if (step.retries()) {
+            if (engine.isClosed()) {
+                throw new PoolClosedException("pool " + name + " closed during the call");
+            }
+            engine.recordStaleRetry(route.key());
+            log.debug("Session of {} was forgotten by the server; retrying once", route.key());
+        }
+        return step;
     }
 
     Duration maintain() {
@@ -111,29 +138,37 @@ final class PoolCore<S> {
         return engine.stats(keys.anonymousCount());
     }
 
+    /**
+     * Closes the engine and waits (bounded: each close has the close timeout, then is forced) for every session to
+     * be closed, then stops the scheduler and the HTTP executor.
+     */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        scheduler.shutdownNow();
-        engine.close();
-        worker.shutdownNow();
-        closer.shutdown();
+        CompletableFuture<Void> closing = engine.close();
+        boolean interrupted = false;
         try {
-            closer.awaitTermination(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            closing.get(config.closeTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("Pool {}: not every session closed within {}; closing the rest forcibly", name,
+                    config.closeTimeout());
         } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        scheduler.shutdownNow();
+        engine.finishClose();
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        closer.shutdownNow();
-        engine.finishClose();
+    }
+
+    boolean isClosed() {
+        return engine.isClosed();
     }
 
     private void scheduleHousekeeping(long delayNanos) {
-        try {
-            scheduler.schedule(this::runHousekeeping, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
+        schedule(this::runHousekeeping, delayNanos);
     }
 
     private void runHousekeeping() {

@@ -1,6 +1,6 @@
 package dev.mcppool;
 
-import dev.mcppool.internal.AsyncSessionFactory;
+import dev.mcppool.internal.McpSessionFactory;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 
@@ -28,7 +28,7 @@ final class PooledAsyncSessionLease implements AsyncSessionLease {
 
     @Override
     public <T> Mono<T> call(Function<McpAsyncClient, Mono<T>> request) {
-        return Mono.defer(() -> AsyncSessionFactory.withContext(request.apply(client()),
+        return Mono.defer(() -> McpSessionFactory.withContext(request.apply(client()),
                 state.entry().context().transportContext()));
     }
 

@@ -130,7 +130,7 @@ public final class TestPool implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ the rest
 
     public int prewarm(McpTarget target, CallerIdentity identity, int count) {
-        return sync != null ? sync.prewarm(target, identity, count) : async.prewarm(target, identity, count);
+        return sync != null ? sync.prewarm(target, identity, count) : await(async.prewarm(target, identity, count));
     }
 
     public int drain() {

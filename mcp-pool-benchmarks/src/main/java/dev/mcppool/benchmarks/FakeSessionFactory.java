@@ -7,6 +7,7 @@ import dev.mcppool.internal.SessionFactory;
 import dev.mcppool.internal.SessionSpec;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,26 +19,31 @@ public final class FakeSessionFactory implements SessionFactory<Object> {
     private final LongAdder opened = new LongAdder();
     private final LongAdder closed = new LongAdder();
 
+    private static final CompletableFuture<HealthCheckOutcome> PASSED =
+            CompletableFuture.completedFuture(HealthCheckOutcome.PASSED);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     @Override
-    public Object open(SessionSpec spec, SessionContext context) {
+    public CompletableFuture<Object> open(SessionSpec spec, SessionContext context) {
         opened.increment();
-        return new Object();
+        return CompletableFuture.completedFuture(new Object());
     }
 
     @Override
-    public HealthCheckOutcome check(Object session, HealthCheckMethod method, Duration timeout) {
-        return HealthCheckOutcome.PASSED;
+    public CompletableFuture<HealthCheckOutcome> check(Object session, SessionContext context,
+            HealthCheckMethod method, Duration timeout) {
+        return PASSED;
     }
 
     @Override
-    public void close(Object session) {
+    public CompletableFuture<Void> close(Object session) {
         closed.increment();
+        return DONE;
     }
 
     @Override
-    public boolean closeGracefully(Object session) {
+    public void closeNow(Object session) {
         closed.increment();
-        return true;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.mcppool.CallerIdentity;
 import dev.mcppool.McpTarget;
 import dev.mcppool.PoolConfig;
 import dev.mcppool.internal.KeyDeriver;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
@@ -12,7 +13,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** Engines, configurations and keys shared by the in-process benchmarks. */
 public final class Fixtures {
@@ -56,14 +59,18 @@ public final class Fixtures {
         return specs;
     }
 
-    /** An engine over the fake factory; discarded sessions are closed on the calling thread. */
-    public static PoolEngine<Object> engine(PoolConfig config, FakeSessionFactory factory, ExecutorService worker) {
-        return new PoolEngine<>(config, factory, worker, Runnable::run, "bench");
+    /** An engine over the fake factory, whose opens and closes complete at once; deadlines run on {@code worker}. */
+    public static PoolEngine<Object> engine(PoolConfig config, FakeSessionFactory factory,
+            ScheduledExecutorService worker) {
+        return new PoolEngine<>(config, factory, (task, delay) -> {
+            var f = worker.schedule(task, Math.max(0, delay), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }, "bench");
     }
 
-    /** A one-thread worker, used only by housekeeping (keepalive, warm-up), which these benchmarks never trigger. */
-    public static ExecutorService worker() {
-        return Executors.newSingleThreadExecutor(r -> {
+    /** A one-thread scheduler for acquire deadlines, which these benchmarks' hits never schedule. */
+    public static ScheduledExecutorService worker() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-worker");
             t.setDaemon(true);
             return t;
@@ -73,7 +80,7 @@ public final class Fixtures {
     /** Gives every key one idle session, so that the measured acquires are hits from the start. */
     public static void prewarm(PoolEngine<Object> engine, SessionSpec[] specs) {
         for (SessionSpec spec : specs) {
-            PooledEntry<Object> e = engine.acquire(spec);
+            PooledEntry<Object> e = Blocking.acquire(engine, spec);
             engine.release(e, null, true);
         }
     }

@@ -166,6 +166,16 @@ public final class CircuitBreaker {
         }
     }
 
+    /** Closed, with no failure counted and no probe running: it remembers nothing worth keeping. */
+    boolean isPristine() {
+        lock.lock();
+        try {
+            return state == BreakerState.CLOSED && consecutiveFailures == 0 && !probeInFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public BreakerState state() {
         lock.lock();
         try {

@@ -1,21 +1,17 @@
 package dev.mcppool.internal;
 
+import dev.mcppool.PoolKey;
+
 /**
- * One open session and its bookkeeping. State and timestamps are guarded by the partition's lock; the session
- * object itself is used by one lease holder at a time.
+ * One open session and its bookkeeping. Its state changes only through {@link #moveTo}, called by its
+ * {@link Partition} under the partition's lock; timestamps are written under that lock too. The session object is
+ * used by one lease holder at a time.
+ *
+ * <p>An entry is also a {@link Reservation}: the idle session an acquire was given.
  *
  * @param <S> the session type
  */
-public final class PooledEntry<S> implements Grant {
-
-    enum State {
-        /** In the partition's idle deque. */
-        IDLE,
-        /** Lent to a caller, or taken by the housekeeper for a keepalive ping. */
-        LEASED,
-        /** Closed, or closing; never handed out again. */
-        CLOSED
-    }
+public final class PooledEntry<S> implements Reservation {
 
     final S session;
     final Partition<S> partition;
@@ -24,13 +20,13 @@ public final class PooledEntry<S> implements Grant {
     final long expiresAt;
     final int generation;
 
-    State state = State.LEASED;
+    private volatile SessionState state;
     long lastUsedAt;
     long lastValidatedAt;
     long useCount;
 
     PooledEntry(S session, Partition<S> partition, SessionContext context, long createdAt, long expiresAt,
-            int generation) {
+            int generation, SessionState initial) {
         this.session = session;
         this.partition = partition;
         this.context = context;
@@ -39,6 +35,25 @@ public final class PooledEntry<S> implements Grant {
         this.generation = generation;
         this.lastUsedAt = createdAt;
         this.lastValidatedAt = createdAt;
+        this.state = initial;
+    }
+
+    /**
+     * Moves the entry from {@code expected} to {@code next}.
+     *
+     * @throws IllegalStateException if the entry is not in {@code expected} or the transition is not legal: a pool bug
+     */
+    void moveTo(SessionState expected, SessionState next) {
+        SessionState current = state;
+        if (current != expected || !current.canMoveTo(next)) {
+            throw new IllegalStateException("illegal session transition " + current + " -> " + next + " (expected "
+                    + expected + ") for " + this);
+        }
+        state = next;
+    }
+
+    SessionState state() {
+        return state;
     }
 
     public S session() {
@@ -49,7 +64,7 @@ public final class PooledEntry<S> implements Grant {
         return context;
     }
 
-    public dev.mcppool.PoolKey key() {
+    public PoolKey key() {
         return partition.key;
     }
 

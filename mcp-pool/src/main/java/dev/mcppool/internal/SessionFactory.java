@@ -7,45 +7,40 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens, checks and closes the sessions of one kind (for example {@code McpSyncClient}) for the engine, which knows
- * nothing of MCP itself. Implementations are thread-safe.
+ * Opens, checks and closes the sessions of one kind for the engine, which knows nothing of MCP itself. Every
+ * operation that talks to a server is asynchronous: it returns at once and never blocks the calling thread, so no
+ * pool thread ever waits on network I/O. Implementations are thread-safe.
  *
  * @param <S> the session type
  */
 public interface SessionFactory<S> {
 
     /**
-     * Opens and initializes a session; blocks up to the creation timeout.
-     *
-     * @throws Exception whatever the SDK threw; the engine classifies it
+     * Opens and initializes a session; the future fails with what went wrong, or with a {@link
+     * java.util.concurrent.TimeoutException} at the create timeout. Either way the factory closes what it built: a
+     * handshake still running at the timeout is left to finish (once it is on the wire the server may open the
+     * session) and the session is closed then, so no session stays open on the server unknown.
      */
-    S open(SessionSpec spec, SessionContext context) throws Exception;
+    CompletableFuture<S> open(SessionSpec spec, SessionContext context);
 
     /** A cheap local check before reuse, without I/O (for example: is the server process still alive?). */
     default boolean isUsable(S session) {
         return true;
     }
 
-    /** Runs one health-check step within the timeout; never throws. */
-    HealthCheckOutcome check(S session, HealthCheckMethod method, Duration timeout);
+    /** Runs one health-check step within the timeout; the future completes with the outcome and never fails. */
+    CompletableFuture<HealthCheckOutcome> check(S session, SessionContext context, HealthCheckMethod method,
+            Duration timeout);
 
-    /** Starts closing a session and returns at once; the close completes within the close timeout. */
-    void close(S session);
+    /**
+     * Closes a session gracefully (HTTP DELETE, or asking a server process to exit) within the close timeout, then
+     * forcibly; the future completes when the session is closed and never fails.
+     */
+    CompletableFuture<Void> close(S session);
 
-    /** Closes a session, waiting at most until the close timeout; returns whether it closed gracefully. */
-    boolean closeGracefully(S session);
+    /** Closes a session forcibly at once, without waiting for anything. */
+    void closeNow(S session);
 
-    /** Releases the factory's own resources (HTTP client, threads) after every session is closed. */
+    /** Releases the factory's own resources (HTTP executor) after every session is closed. */
     void shutdown();
-
-    /** Opens a session without blocking the calling thread; only factories of the async front door support it. */
-    default CompletableFuture<S> openAsync(SessionSpec spec, SessionContext context) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " opens sessions synchronously");
-    }
-
-    /** Runs one health-check step without blocking the calling thread; completes with the outcome, never fails. */
-    default CompletableFuture<HealthCheckOutcome> checkAsync(S session, HealthCheckMethod method,
-            Duration timeout) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " checks sessions synchronously");
-    }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -100,13 +101,14 @@ final class StdioProcess extends StdioClientTransport {
     }
 
     /**
-     * Stops the process within {@code grace}: close its stdin and wait a third of it, SIGTERM and wait a third, then
-     * SIGKILL it and every descendant still alive.
+     * Stops the process within {@code grace} without blocking: close its stdin and give it a third of the time,
+     * SIGTERM and another third, then SIGKILL it and every descendant still alive. The future completes when the
+     * process is gone (or survived SIGKILL, which is logged).
      */
-    void stop(Duration grace) {
+    CompletableFuture<Void> stop(Duration grace) {
         Optional<Process> found = process();
         if (found.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Process process = found.get();
         List<ProcessHandle> descendants = process.descendants().toList();
@@ -116,21 +118,35 @@ final class StdioProcess extends StdioClientTransport {
         } catch (IOException e) {
             log.debug("Closing the stdin of {} failed: {}", command, e.toString());
         }
-        if (!exited(process, step)) {
-            process.destroy();
-            if (!exited(process, step)) {
-                process.destroyForcibly();
-                exited(process, step);
-            }
-        }
-        for (ProcessHandle child : descendants) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-            }
-        }
-        if (process.isAlive()) {
-            log.warn("The stdio server process {} (pid {}) survived SIGKILL", command, process.pid());
-        }
+        return exited(process, step)
+                .thenCompose(gone -> gone ? done() : signal(process, Process::destroy, step))
+                .thenCompose(gone -> gone ? done() : signal(process, Process::destroyForcibly, step))
+                .thenRun(() -> {
+                    for (ProcessHandle child : descendants) {
+                        if (child.isAlive()) {
+                            child.destroyForcibly();
+                        }
+                    }
+                    if (process.isAlive()) {
+                        log.warn("The stdio server process {} (pid {}) survived SIGKILL", command, process.pid());
+                    }
+                });
+    }
+
+    private static CompletableFuture<Boolean> done() {
+        return CompletableFuture.completedFuture(Boolean.TRUE);
+    }
+
+    private static CompletableFuture<Boolean> signal(Process process, java.util.function.Consumer<Process> signal,
+            long millis) {
+        signal.accept(process);
+        return exited(process, millis);
+    }
+
+    /** Completes with true when the process exits, or with false after {@code millis}. */
+    private static CompletableFuture<Boolean> exited(Process process, long millis) {
+        return process.onExit().thenApply(p -> Boolean.TRUE).completeOnTimeout(Boolean.FALSE, millis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Kills the process and its descendants at once, without waiting. */
@@ -139,15 +155,6 @@ final class StdioProcess extends StdioClientTransport {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         });
-    }
-
-    private static boolean exited(Process process, long millis) {
-        try {
-            return process.waitFor(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
-        }
     }
 
     @Override

@@ -5,10 +5,11 @@ import dev.mcppool.PoolConfig;
 import io.modelcontextprotocol.spec.McpClientTransport;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server processes of a pool's stdio sessions, by session. Both session factories use it: to start a
+ * The server processes of a pool's stdio sessions, by session. The session factory uses it: to start a
  * process's transport, to check it is still alive before a session is reused, and to stop it for good.
  */
 final class StdioProcesses {
@@ -34,21 +35,22 @@ final class StdioProcesses {
         return process == null || process.isAlive();
     }
 
-    /** A failed creation: stop the process and describe why it failed, with its stderr. */
-    StdioStartException failed(StdioProcess process, Throwable cause) {
+    /**
+     * A failed creation: describes why it failed, with its stderr, and stops the process; completes with the
+     * description once the process is gone.
+     */
+    CompletableFuture<StdioStartException> failed(StdioProcess process, Throwable cause) {
         String detail = process.failureDetail();
-        process.stop(config.closeTimeout());
-        return new StdioStartException(detail, cause);
+        return process.stop(config.closeTimeout()).handle((stopped, error) -> new StdioStartException(detail, cause));
     }
 
-    /** Stops the process of a stdio session (ask, tell, force); false if the session is not a stdio one. */
-    boolean stop(Object session) {
+    /**
+     * Stops the process of a stdio session (ask, tell, force) without blocking; null if the session is not a stdio
+     * one.
+     */
+    CompletableFuture<Void> stop(Object session) {
         StdioProcess process = bySession.remove(session);
-        if (process == null) {
-            return false;
-        }
-        process.stop(config.closeTimeout());
-        return true;
+        return process == null ? null : process.stop(config.closeTimeout());
     }
 
     /** Kills the process of a stdio session at once. */

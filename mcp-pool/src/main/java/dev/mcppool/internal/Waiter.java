@@ -3,11 +3,11 @@ package dev.mcppool.internal;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A caller queued for a key. The first party to complete the future wins: the dispatcher completing it with a
- * grant, or the caller giving up (timeout, interrupt, cancellation, pool close) by completing it exceptionally. A
- * dispatcher whose completion loses gives the grant back, so no grant is ever lost or held twice.
+ * A caller queued for a key. The first party to complete the future wins: the partition completing it with an
+ * entry or {@code CREATE}, or the caller giving up (timeout, interrupt, cancellation, pool close) by completing it
+ * exceptionally. A partition whose completion loses takes its grant back, so no grant is lost or held twice.
  */
-final class Waiter {
+final class Waiter implements Reservation {
 
-    final CompletableFuture<Grant> future = new CompletableFuture<>();
+    final CompletableFuture<Reservation> future = new CompletableFuture<>();
 }

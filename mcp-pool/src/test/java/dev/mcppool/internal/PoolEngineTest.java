@@ -38,7 +38,7 @@ class PoolEngineTest {
 
     private final ManualClock clock = ManualClock.start();
     private final FakeSessionFactory factory = new FakeSessionFactory();
-    private final ExecutorService worker = Executors.newFixedThreadPool(2);
+    private final ManualTimer timer = new ManualTimer(clock);
     private final List<String> events = new CopyOnWriteArrayList<>();
     private PoolEngine<FakeSessionFactory.Session> engine;
 
@@ -65,8 +65,13 @@ class PoolEngineTest {
     }
 
     private PoolEngine<FakeSessionFactory.Session> engine(PoolConfig config) {
-        engine = new PoolEngine<>(config, factory, worker, Runnable::run, "test-pool");
+        engine = new PoolEngine<>(config, factory, timer, "test-pool");
         return engine;
+    }
+
+    /** The blocking door's acquire over the engine under test. */
+    private PooledEntry<FakeSessionFactory.Session> acquire(SessionSpec spec) {
+        return Blocking.acquire(engine, spec);
     }
 
     private static SessionSpec spec(String user) {
@@ -80,15 +85,14 @@ class PoolEngineTest {
         if (engine != null) {
             engine.close();
         }
-        worker.shutdownNow();
     }
 
     @Test
     void reusesTheIdleSessionOfTheSameKey() {
         var engine = engine(config().build());
-        var first = engine.acquire(spec("alice"));
+        var first = acquire(spec("alice"));
         engine.release(first, null, true);
-        var second = engine.acquire(spec("alice"));
+        var second = acquire(spec("alice"));
 
         assertThat(second.session()).isSameAs(first.session());
         assertThat(engine.stats(0).hits()).isEqualTo(1);
@@ -98,9 +102,9 @@ class PoolEngineTest {
     @Test
     void neverHandsOneKeysSessionToAnotherKey() {
         var engine = engine(config().build());
-        var alice = engine.acquire(spec("alice"));
+        var alice = acquire(spec("alice"));
         engine.release(alice, null, true);
-        var bob = engine.acquire(spec("bob"));
+        var bob = acquire(spec("bob"));
 
         assertThat(bob.session()).isNotSameAs(alice.session());
         assertThat(bob.session().spec.key()).isEqualTo(spec("bob").key());
@@ -109,14 +113,14 @@ class PoolEngineTest {
     @Test
     void waitersAreServedInArrivalOrder() throws Exception {
         var engine = engine(config().maxSessionsPerKey(1).build());
-        var held = engine.acquire(spec("alice"));
+        var held = acquire(spec("alice"));
         List<Integer> served = new CopyOnWriteArrayList<>();
         ExecutorService callers = Executors.newFixedThreadPool(5);
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int caller = i;
             futures.add(callers.submit(() -> {
-                var e = engine.acquire(spec("alice"));
+                var e = acquire(spec("alice"));
                 served.add(caller);
                 engine.release(e, null, true);
             }));
@@ -136,10 +140,16 @@ class PoolEngineTest {
     @Test
     void acquireTimesOutWithTheKeysCounts() {
         var engine = engine(config().maxSessionsPerKey(1).acquireTimeout(Duration.ofMillis(50)).build());
-        engine.acquire(spec("alice"));
+        acquire(spec("alice"));
 
-        assertThatThrownBy(() -> engine.acquire(spec("alice")))
-                .isInstanceOf(PoolExhaustedException.class)
+        var waiting = engine.acquire(spec("alice"));
+        clock.advance(Duration.ofMillis(49));
+        timer.runDue();
+        assertThat(waiting).isNotDone();
+        clock.advance(Duration.ofMillis(1));
+        timer.runDue();
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(waiting::join).hasCauseInstanceOf(PoolExhaustedException.class)
                 .hasMessageContaining("leased=1, idle=0, creating=0, waiting=0");
         assertThat(engine.stats(0).pendingAcquires()).isZero();
         assertThat(engine.stats(0).acquireTimeouts()).isEqualTo(1);
@@ -148,11 +158,11 @@ class PoolEngineTest {
     @Test
     void anExpiredSessionIsNeverHandedOutAndIsClosedOnRelease() {
         var engine = engine(config().sessionTtl(Duration.ofSeconds(10)).build());
-        var first = engine.acquire(spec("alice"));
+        var first = acquire(spec("alice"));
         engine.release(first, null, true);
         clock.advance(Duration.ofSeconds(10));
 
-        var second = engine.acquire(spec("alice"));
+        var second = acquire(spec("alice"));
         assertThat(second.session()).isNotSameAs(first.session());
         assertThat(first.session().closed).isTrue();
 
@@ -168,7 +178,7 @@ class PoolEngineTest {
                 .build());
         List<Long> lifetimes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            var e = engine.acquire(spec("alice"));
+            var e = acquire(spec("alice"));
             lifetimes.add(e.expiresAt - e.createdAt);
         }
         assertThat(lifetimes).allSatisfy(l -> assertThat(l).isBetween(80_000_000_000L, 100_000_000_000L));
@@ -178,12 +188,12 @@ class PoolEngineTest {
     @Test
     void aFailedHealthCheckDiscardsTheSessionAndOpensAnother() {
         var engine = engine(config().healthCheckInterval(Duration.ofSeconds(60)).build());
-        var first = engine.acquire(spec("alice"));
+        var first = acquire(spec("alice"));
         engine.release(first, null, true);
         factory.checkOutcome.set(HealthCheckOutcome.FAILED);
         clock.advance(Duration.ofSeconds(61));
 
-        var second = engine.acquire(spec("alice"));
+        var second = acquire(spec("alice"));
 
         assertThat(second.session()).isNotSameAs(first.session());
         assertThat(first.session().closed).isTrue();
@@ -194,9 +204,9 @@ class PoolEngineTest {
     @Test
     void noHealthCheckWithinTheInterval() {
         var engine = engine(config().healthCheckInterval(Duration.ofSeconds(60)).build());
-        engine.release(engine.acquire(spec("alice")), null, true);
+        engine.release(acquire(spec("alice")), null, true);
         clock.advance(Duration.ofSeconds(59));
-        engine.acquire(spec("alice"));
+        acquire(spec("alice"));
         assertThat(factory.checks.get()).isZero();
     }
 
@@ -207,16 +217,16 @@ class PoolEngineTest {
         factory.failOpen.set(new RuntimeException("connection refused"));
 
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> engine.acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
+            assertThatThrownBy(() -> acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
         }
-        assertThatThrownBy(() -> engine.acquire(spec("bob"))).isInstanceOf(CircuitOpenException.class)
+        assertThatThrownBy(() -> acquire(spec("bob"))).isInstanceOf(CircuitOpenException.class)
                 .hasMessageContaining("http://127.0.0.1:9/mcp");
         assertThat(engine.totalSessions()).isZero();
         assertThat(engine.stats(0).breakerTrips()).isEqualTo(1);
 
         factory.failOpen.set(null);
         clock.advance(Duration.ofSeconds(30));
-        var probe = engine.acquire(spec("alice"));
+        var probe = acquire(spec("alice"));
         assertThat(probe).isNotNull();
         assertThat(events).containsSubsequence("breaker:CLOSED->OPEN", "breaker:OPEN->HALF_OPEN",
                 "breaker:HALF_OPEN->CLOSED");
@@ -228,16 +238,16 @@ class PoolEngineTest {
                 .breakerMaxOpenDuration(Duration.ofSeconds(15)).build());
         factory.failOpen.set(new RuntimeException("Invalid request. Status code: 401"));
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> engine.acquire(spec("mallory")))
+            assertThatThrownBy(() -> acquire(spec("mallory")))
                     .isInstanceOfSatisfying(SessionCreationException.class,
                             e -> assertThat(e.isCallerSpecific()).isTrue());
         }
         assertThat(engine.stats(0).breakers().get("http://127.0.0.1:9/mcp").state()).isEqualTo(BreakerState.CLOSED);
 
         factory.failOpen.set(new RuntimeException("connection refused"));
-        assertThatThrownBy(() -> engine.acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
+        assertThatThrownBy(() -> acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
         clock.advance(Duration.ofSeconds(10));
-        assertThatThrownBy(() -> engine.acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
+        assertThatThrownBy(() -> acquire(spec("alice"))).isInstanceOf(SessionCreationException.class);
         var breaker = engine.stats(0).breakers().get("http://127.0.0.1:9/mcp");
         assertThat(breaker.state()).isEqualTo(BreakerState.OPEN);
         assertThat(breaker.retryAfter()).isGreaterThan(Duration.ofSeconds(10)).isLessThanOrEqualTo(
@@ -247,11 +257,11 @@ class PoolEngineTest {
     @Test
     void interruptedWaiterGivesEverythingBack() throws Exception {
         var engine = engine(config().maxSessionsPerKey(1).build());
-        var held = engine.acquire(spec("alice"));
+        var held = acquire(spec("alice"));
         var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         Thread waiter = new Thread(() -> {
             try {
-                engine.acquire(spec("alice"));
+                acquire(spec("alice"));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -272,7 +282,7 @@ class PoolEngineTest {
     void housekeepingReapsIdleSessionsAndEvictsIdleKeys() {
         var engine = engine(config().sessionIdleTimeout(Duration.ofSeconds(100)).keyIdleTimeout(Duration.ofSeconds(
                 200)).build());
-        engine.release(engine.acquire(spec("alice")), null, true);
+        engine.release(acquire(spec("alice")), null, true);
         clock.advance(Duration.ofSeconds(100));
         engine.maintain(clock.nanoTime());
         assertThat(engine.stats(0).idle()).isZero();
@@ -289,7 +299,7 @@ class PoolEngineTest {
     @Test
     void aKeyWithALeasedSessionIsNeverEvicted() {
         var engine = engine(config().keyIdleTimeout(Duration.ofSeconds(10)).sessionTtl(Duration.ofHours(2)).build());
-        var held = engine.acquire(spec("alice"));
+        var held = acquire(spec("alice"));
         clock.advance(Duration.ofHours(1));
         engine.maintain(clock.nanoTime());
         assertThat(engine.stats(0).keyCount()).isEqualTo(1);
@@ -300,13 +310,13 @@ class PoolEngineTest {
     @Test
     void atTheGlobalCapTheOldestIdleSessionOfAnotherKeyMakesRoom() {
         var engine = engine(config().maxSessionsPerKey(2).maxTotalSessions(2).build());
-        var a = engine.acquire(spec("alice"));
-        var b = engine.acquire(spec("bob"));
+        var a = acquire(spec("alice"));
+        var b = acquire(spec("bob"));
         engine.release(a, null, true);
         clock.advance(Duration.ofSeconds(1));
         engine.release(b, null, true);
 
-        var carol = engine.acquire(spec("carol"));
+        var carol = acquire(spec("carol"));
 
         assertThat(a.session().closed).isTrue();
         assertThat(b.session().closed).isFalse();
@@ -330,7 +340,7 @@ class PoolEngineTest {
                 start.await();
                 var random = java.util.concurrent.ThreadLocalRandom.current();
                 for (int i = 0; i < 500; i++) {
-                    var e = engine.acquire(spec("user-" + random.nextInt(8)));
+                    var e = acquire(spec("user-" + random.nextInt(8)));
                     peak.accumulateAndGet(factory.open.get(), Math::max);
                     assertThat(e.session().users.incrementAndGet()).isEqualTo(1);
                     e.session().users.decrementAndGet();
@@ -357,12 +367,12 @@ class PoolEngineTest {
     @Test
     void closeFailsWaitersClosesEverySessionAndLaterReleasesAreNoOps() throws Exception {
         var engine = engine(config().maxSessionsPerKey(1).build());
-        var held = engine.acquire(spec("alice"));
-        engine.release(engine.acquire(spec("bob")), null, true);
+        var held = acquire(spec("alice"));
+        engine.release(acquire(spec("bob")), null, true);
         var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         Thread waiter = new Thread(() -> {
             try {
-                engine.acquire(spec("alice"));
+                acquire(spec("alice"));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -377,32 +387,32 @@ class PoolEngineTest {
         assertThat(factory.open.get()).isZero();
         engine.release(held, null, true);
         assertThat(factory.closed.get()).isEqualTo(2);
-        assertThatThrownBy(() -> engine.acquire(spec("alice"))).isInstanceOf(PoolClosedException.class)
+        assertThatThrownBy(() -> acquire(spec("alice"))).isInstanceOf(PoolClosedException.class)
                 .hasMessageContaining("closed");
     }
 
     @Test
     void drainClosesIdleSessionsAndRetiresLeasedOnesOnRelease() {
         var engine = engine(config().build());
-        var leased = engine.acquire(spec("alice"));
-        var idle = engine.acquire(spec("alice"));
+        var leased = acquire(spec("alice"));
+        var idle = acquire(spec("alice"));
         engine.release(idle, null, true);
 
         assertThat(engine.drain()).isEqualTo(1);
         assertThat(idle.session().closed).isTrue();
         engine.release(leased, null, true);
         assertThat(leased.session().closed).isTrue();
-        var fresh = engine.acquire(spec("alice"));
+        var fresh = acquire(spec("alice"));
         assertThat(fresh.session()).isNotIn(idle.session(), leased.session());
     }
 
     @Test
     void minIdleAndPrewarmOpenSessionsAhead() {
         var engine = engine(config().minIdlePerKey(2).build());
-        assertThat(engine.prewarm(spec("alice"), 3)).isEqualTo(3);
+        assertThat(engine.prewarm(spec("alice"), 3).join()).isEqualTo(3);
         assertThat(engine.stats(0).idle()).isEqualTo(3);
 
-        engine.release(engine.acquire(spec("bob")), null, true);
+        engine.release(acquire(spec("bob")), null, true);
         engine.maintain(clock.nanoTime());
         Awaitility.await().until(() -> engine.stats(0).keys().stream()
                 .filter(k -> k.key().equals(spec("bob").key())).findFirst().orElseThrow().idle() == 2);
@@ -411,16 +421,16 @@ class PoolEngineTest {
     @Test
     void aBlockedCreationOnOneKeyNeverDelaysAnotherKey() throws Exception {
         var engine = engine(config().build());
-        var gate = new CountDownLatch(1);
-        factory.blockOpen.set(gate);
-        Thread slow = new Thread(() -> engine.acquire(spec("slow")));
-        slow.start();
-        Awaitility.await().until(() -> engine.stats(0).creating() == 1);
-        factory.blockOpen.set(null);
+        factory.holdOpens();
+        var slow = engine.acquire(spec("slow"));
+        assertThat(engine.stats(0).creating()).isEqualTo(1);
+        var held = factory.heldOpens.poll();
 
-        var fast = engine.acquire(spec("fast"));
+        factory.releaseAll();
+        var fast = acquire(spec("fast"));
         assertThat(fast).isNotNull();
-        gate.countDown();
-        slow.join(5_000);
+        assertThat(slow).isNotDone();
+        held.complete(null);
+        assertThat(slow.join()).isNotNull();
     }
 }

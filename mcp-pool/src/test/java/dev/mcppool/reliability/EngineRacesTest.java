@@ -12,7 +12,9 @@ import dev.mcppool.PoolExhaustedException;
 import dev.mcppool.PoolStats;
 import dev.mcppool.SessionCreationException;
 import dev.mcppool.internal.KeyDeriver;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
+import dev.mcppool.internal.TaskTimer;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
 import dev.mcppool.testing.ManualClock;
@@ -51,17 +53,20 @@ class EngineRacesTest {
     private static final int TOTAL = 5;
 
     private final ManualClock clock = ManualClock.start();
-    private final ExecutorService worker = Executors.newFixedThreadPool(2);
-    private final ExecutorService closer = Executors.newFixedThreadPool(2);
+    private final java.util.concurrent.ScheduledExecutorService timerThread =
+            Executors.newSingleThreadScheduledExecutor();
+    private final TaskTimer timer = (task, delay) -> {
+        var f = timerThread.schedule(task, Math.max(0, delay), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    };
     private final ExecutorService callers = Executors.newFixedThreadPool(THREADS + 2);
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
 
     @AfterEach
     void stopThreads() throws Exception {
         callers.shutdownNow();
-        worker.shutdownNow();
-        closer.shutdown();
-        assertThat(closer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        timerThread.shutdownNow();
+        assertThat(timerThread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private PoolConfig.Builder config() {
@@ -88,7 +93,7 @@ class EngineRacesTest {
     void evictionVersusAcquireOnTheSameKey() throws Exception {
         RacingSessionFactory factory = new RacingSessionFactory();
         var engine = new PoolEngine<>(config().keyIdleTimeout(Duration.ofMillis(1))
-                .sessionIdleTimeout(Duration.ofMillis(1)).build(), factory, worker, closer, "race-evict");
+                .sessionIdleTimeout(Duration.ofMillis(1)).build(), factory, timer, "race-evict");
         List<SessionSpec> specs = specs(2);
         int operations = rounds(engine, factory, specs, TOTAL, 20, 300, () -> {
             clock.advance(Duration.ofMillis(2));
@@ -102,7 +107,7 @@ class EngineRacesTest {
     void breakerOpeningVersusCreationInFlight() throws Exception {
         RacingSessionFactory factory = new RacingSessionFactory();
         var engine = new PoolEngine<>(config().breakerFailureThreshold(2).breakerOpenDuration(Duration.ofMillis(1))
-                .breakerMaxOpenDuration(Duration.ofMillis(4)).build(), factory, worker, closer, "race-breaker");
+                .breakerMaxOpenDuration(Duration.ofMillis(4)).build(), factory, timer, "race-breaker");
         List<SessionSpec> specs = specs(3);
         int operations = rounds(engine, factory, specs, TOTAL, 20, 300, () -> {
             factory.failurePercent = ThreadLocalRandom.current().nextInt(3) == 0 ? 70 : 0;
@@ -113,7 +118,7 @@ class EngineRacesTest {
         factory.failurePercent = 0;
         clock.advance(Duration.ofSeconds(1));
         for (SessionSpec spec : specs) {
-            engine.release(engine.acquire(spec), null, true);
+            engine.release(Blocking.acquire(engine, spec), null, true);
         }
         assertThat(engine.stats(0).breakerTrips()).isPositive();
         finish(engine, factory, "breaker opening vs creations in flight (3 keys, 70 % of creations failing in"
@@ -127,7 +132,7 @@ class EngineRacesTest {
         int operations = 0;
         for (int round = 0; round < rounds; round++) {
             RacingSessionFactory factory = new RacingSessionFactory();
-            var engine = new PoolEngine<>(config().build(), factory, worker, closer, "race-close-" + round);
+            var engine = new PoolEngine<>(config().build(), factory, timer, "race-close-" + round);
             List<SessionSpec> specs = specs(3);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger done = new AtomicInteger();
@@ -169,7 +174,7 @@ class EngineRacesTest {
     @Test
     void drainVersusRelease() throws Exception {
         RacingSessionFactory factory = new RacingSessionFactory();
-        var engine = new PoolEngine<>(config().build(), factory, worker, closer, "race-drain");
+        var engine = new PoolEngine<>(config().build(), factory, timer, "race-drain");
         List<SessionSpec> specs = specs(3);
         int operations = rounds(engine, factory, specs, TOTAL, 20, 300, () -> {
             engine.drain();
@@ -186,7 +191,7 @@ class EngineRacesTest {
         RacingSessionFactory factory = new RacingSessionFactory();
         AtomicInteger keysPeak = new AtomicInteger();
         AtomicInteger counterPeak = new AtomicInteger();
-        var engine = new PoolEngine<>(config().maxKeys(3).maxTotalSessions(6).build(), factory, worker, closer,
+        var engine = new PoolEngine<>(config().maxKeys(3).maxTotalSessions(6).build(), factory, timer,
                 "race-keys");
         List<SessionSpec> specs = specs(6);
         int operations = rounds(engine, factory, specs, 6, 20, 300, () -> {
@@ -257,7 +262,7 @@ class EngineRacesTest {
     private void use(PoolEngine<RacingSessionFactory.Session> engine, List<SessionSpec> specs, long holdNanos) {
         var random = ThreadLocalRandom.current();
         SessionSpec spec = specs.get(random.nextInt(specs.size()));
-        PooledEntry<RacingSessionFactory.Session> e = engine.acquire(spec);
+        PooledEntry<RacingSessionFactory.Session> e = Blocking.acquire(engine, spec);
         RacingSessionFactory.Session s = e.session();
         if (s.holders.incrementAndGet() != 1) {
             violations.add("session " + s.id + " held by two callers");

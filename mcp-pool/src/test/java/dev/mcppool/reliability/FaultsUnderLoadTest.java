@@ -85,7 +85,7 @@ class FaultsUnderLoadTest extends ReliabilityFixture {
         assertThat(server.port()).isEqualTo(port);
         PoolStats stats = pool.stats();
         assertThat(callers.failures.onlyKinds("SessionCreationException", "CircuitOpenException",
-                "ConnectException", "ClosedChannelException", "IOException", "status code: 503")).as(callers.failures.toString()).isTrue();
+                "ConnectException", "ClosedChannelException", "IOException", "status code: 503", "TimeoutException")).as(callers.failures.toString()).isTrue();
         // A refused connection never reaches a tool. Tool calls the server saw beyond the successes: the first try
         // of each stale retry (refused with 404 before running) and at most one call per thread cut off by the stop.
         long extra = server.toolCallCount() - toolCalls - callers.successes.get() - stats.staleRetries();

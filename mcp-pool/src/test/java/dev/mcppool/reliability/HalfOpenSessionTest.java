@@ -65,7 +65,7 @@ class HalfOpenSessionTest extends ReliabilityFixture {
 
     /** Sync only: an interrupt is how a blocked caller of the sync door gives up. */
     @Test
-    void aCreationInterruptedAfterTheServerOpenedTheSessionLeavesNothingOpen() throws Exception {
+    void aCreationInterruptedAfterTheServerOpenedTheSessionJoinsThePoolAndIsClosedWithIt() throws Exception {
         McpSessionPool pool = syncPool(realTimeConfig().createTimeout(Duration.ofSeconds(5)).build());
         McpTarget target = McpTarget.streamableHttp(proxy.url("/mcp"));
         pool.call(target, CallerIdentity.user("warm-up"), c -> Calls.echo(c, "x"));
@@ -86,11 +86,15 @@ class HalfOpenSessionTest extends ReliabilityFixture {
         Awaitility.await().until(() -> server.initializeCount() > initializes && server.liveSessions() == before + 1);
         caller.interrupt();
         caller.join(5_000);
-        assertThat(failure.get()).isInstanceOf(AcquireInterruptedException.class);
-        Awaitility.await().until(() -> pool.stats().totalSessions() == 0);
+        assertThat(failure.get()).isInstanceOf(AcquireInterruptedException.class)
+                .hasMessageContaining("interrupted while opening a session");
         proxy.delayResponses(0);
 
-        // The pool finishes the interrupted handshake in the background and closes what the server opened.
+        // The pool finishes the interrupted handshake in the background: the session the server opened is the
+        // pool's, idle for the next caller, and closed (DELETE) with the pool.
+        Awaitility.await().until(() -> pool.stats().idle() == 1 && pool.stats().creating() == 0);
+        assertThat(pool.stats().leased()).isZero();
+        pool.close();
         server.awaitLiveSessions(before, Duration.ofSeconds(8));
     }
 

@@ -9,6 +9,7 @@ import dev.mcppool.internal.SessionSpec;
 
 import java.time.Duration;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,36 +41,46 @@ final class RacingSessionFactory implements SessionFactory<RacingSessionFactory.
     final AtomicInteger doubleCloses = new AtomicInteger();
     volatile int failurePercent;
 
+    /** Opens on a short-lived thread of its own after a random few microseconds, as a handshake would complete. */
     @Override
-    public Session open(SessionSpec spec, SessionContext context) {
-        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000));
-        if (failurePercent > 0 && ThreadLocalRandom.current().nextInt(100) < failurePercent) {
-            throw new IllegalStateException("connection refused (simulated)");
-        }
-        Session s = new Session(opened.incrementAndGet(), spec.key());
-        sessions.add(s);
-        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-        return s;
+    public CompletableFuture<Session> open(SessionSpec spec, SessionContext context) {
+        return CompletableFuture.supplyAsync(() -> {
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000));
+            if (failurePercent > 0 && ThreadLocalRandom.current().nextInt(100) < failurePercent) {
+                throw new IllegalStateException("connection refused (simulated)");
+            }
+            Session s = new Session(opened.incrementAndGet(), spec.key());
+            sessions.add(s);
+            peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            return s;
+        }, OPENERS);
+    }
+
+    private static final java.util.concurrent.Executor OPENERS = r -> {
+        Thread t = new Thread(r, "racing-opener");
+        t.setDaemon(true);
+        t.start();
+    };
+
+    @Override
+    public CompletableFuture<HealthCheckOutcome> check(Session session, SessionContext context,
+            HealthCheckMethod method, Duration timeout) {
+        return CompletableFuture.completedFuture(HealthCheckOutcome.PASSED);
     }
 
     @Override
-    public HealthCheckOutcome check(Session session, HealthCheckMethod method, Duration timeout) {
-        return HealthCheckOutcome.PASSED;
+    public CompletableFuture<Void> close(Session session) {
+        closeNow(session);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public void close(Session session) {
+    public void closeNow(Session session) {
         if (session.closes.incrementAndGet() == 1) {
             open.decrementAndGet();
         } else {
             doubleCloses.incrementAndGet();
         }
-    }
-
-    @Override
-    public boolean closeGracefully(Session session) {
-        close(session);
-        return true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.mcppool.Route;
 import dev.mcppool.Transport;
 import dev.mcppool.benchmarks.FakeSessionFactory;
 import dev.mcppool.benchmarks.Fixtures;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Retained heap and threads, measured as differences of heap used after full GCs ({@link MemoryMXBean}) over many
@@ -79,13 +81,13 @@ public final class Footprint {
     private static long[] keyPass(PoolConfig config, int n, boolean keepSession) {
         long[] heap = new long[4];
         FakeSessionFactory factory = new FakeSessionFactory();
-        ExecutorService worker = Fixtures.worker();
+        ScheduledExecutorService worker = Fixtures.worker();
         PoolEngine<Object> engine = Fixtures.engine(config, factory, worker);
         heap[0] = usedHeap();
         callerSpecs = Fixtures.specs(n, config);
         heap[1] = usedHeap();
         for (SessionSpec spec : callerSpecs) {
-            PooledEntry<Object> e = engine.acquire(spec);
+            PooledEntry<Object> e = Blocking.acquire(engine, spec);
             // BROKEN closes the session at once (the closer runs on this thread) and leaves the key, empty.
             engine.release(e, keepSession ? null : DiscardReason.BROKEN, keepSession);
         }

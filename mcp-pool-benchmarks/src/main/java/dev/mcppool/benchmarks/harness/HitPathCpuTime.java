@@ -4,6 +4,7 @@ import dev.mcppool.PoolConfig;
 import dev.mcppool.PoolKey;
 import dev.mcppool.benchmarks.FakeSessionFactory;
 import dev.mcppool.benchmarks.Fixtures;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 import dev.mcppool.internal.SessionSpec;
@@ -12,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -59,12 +61,12 @@ public final class HitPathCpuTime {
     }
 
     private static double mcpPool(PoolConfig config, SessionSpec[] specs, int ops, int rounds) throws Exception {
-        ExecutorService worker = Fixtures.worker();
+        ScheduledExecutorService worker = Fixtures.worker();
         PoolEngine<Object> engine = Fixtures.engine(config, new FakeSessionFactory(), worker);
         Fixtures.prewarm(engine, specs);
         try {
             return measure(specs.length, ops, rounds, i -> {
-                PooledEntry<Object> e = engine.acquire(specs[i]);
+                PooledEntry<Object> e = Blocking.acquire(engine, specs[i]);
                 engine.release(e, null, true);
                 sink += System.identityHashCode(e);
             });

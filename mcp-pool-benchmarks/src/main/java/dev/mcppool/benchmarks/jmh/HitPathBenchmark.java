@@ -3,12 +3,14 @@ package dev.mcppool.benchmarks.jmh;
 import dev.mcppool.PoolKey;
 import dev.mcppool.benchmarks.FakeSessionFactory;
 import dev.mcppool.benchmarks.Fixtures;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -42,7 +44,7 @@ public class HitPathBenchmark {
     public static class McpPool {
 
         FakeSessionFactory factory;
-        ExecutorService worker;
+        ScheduledExecutorService worker;
         PoolEngine<Object> engine;
 
         @Setup(Level.Trial)
@@ -174,7 +176,7 @@ public class HitPathBenchmark {
 
     @Benchmark
     public Object mcpPool(McpPool pool, KeySet keys, Picker picker) {
-        PooledEntry<Object> e = pool.engine.acquire(keys.specs[picker.picker.next(keys.keys)]);
+        PooledEntry<Object> e = Blocking.acquire(pool.engine, keys.specs[picker.picker.next(keys.keys)]);
         pool.engine.release(e, null, true);
         return e;
     }

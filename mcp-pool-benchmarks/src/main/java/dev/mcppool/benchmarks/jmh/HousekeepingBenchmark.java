@@ -2,10 +2,12 @@ package dev.mcppool.benchmarks.jmh;
 
 import dev.mcppool.benchmarks.FakeSessionFactory;
 import dev.mcppool.benchmarks.Fixtures;
+import dev.mcppool.internal.Blocking;
 import dev.mcppool.internal.PoolEngine;
 import dev.mcppool.internal.PooledEntry;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +45,7 @@ public class HousekeepingBenchmark {
     public int keys;
 
     private dev.mcppool.internal.SessionSpec[] specs;
-    private ExecutorService worker;
+    private ScheduledExecutorService worker;
     private PoolEngine<Object> engine;
 
     @Setup(Level.Trial)
@@ -62,7 +64,7 @@ public class HousekeepingBenchmark {
     }
 
     private Object acquireRelease(Picker picker) {
-        PooledEntry<Object> e = engine.acquire(specs[picker.picker.next(keys)]);
+        PooledEntry<Object> e = Blocking.acquire(engine, specs[picker.picker.next(keys)]);
         engine.release(e, null, true);
         return e;
     }
