@@ -46,14 +46,13 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe. {@link #close()} is as for {@link McpSessionPool#close()}: pending acquires fail with
  * {@link PoolClosedException}.
  */
-public final class McpAsyncSessionPool implements AutoCloseable {
+public final class McpAsyncSessionPool extends AbstractSessionPool<McpAsyncClient> {
 
-    private final PoolCore<McpAsyncClient> core;
     private final PoolEngine<McpAsyncClient> engine;
     private final Executor executor;
 
     private McpAsyncSessionPool(PoolConfig config, Executor executor) {
-        this.core = new PoolCore<>(config, ClientKind.ASYNC, this);
+        super(new PoolCore<>(config, ClientKind.ASYNC));
         this.engine = core.engine;
         this.executor = executor;
     }
@@ -74,14 +73,6 @@ public final class McpAsyncSessionPool implements AutoCloseable {
         return new McpAsyncSessionPool(config, executor);
     }
 
-    public Route route(McpTarget target, CallerIdentity identity) {
-        return core.route(target, identity, null);
-    }
-
-    /** See {@link McpSessionPool#route(McpTarget, CallerIdentity, String)}. */
-    public Route route(McpTarget target, CallerIdentity identity, String scope) {
-        return core.route(target, identity, scope);
-    }
 
     /**
      * Leases a session without blocking. The future fails with the same exceptions {@link McpSessionPool#acquire}
@@ -213,39 +204,5 @@ public final class McpAsyncSessionPool implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    public int drain() {
-        return engine.drain();
-    }
-
-    public Duration maintain() {
-        return core.maintain();
-    }
-
-    public PoolStats stats() {
-        return core.stats();
-    }
-
-    public PoolConfig config() {
-        return core.config;
-    }
-
-    public String name() {
-        return core.name;
-    }
-
-    public boolean isClosed() {
-        return engine.isClosed();
-    }
-
-    @Override
-    public void close() {
-        core.close();
-    }
-
-    @Override
-    public String toString() {
-        return "McpAsyncSessionPool[" + core.name + (isClosed() ? ", closed" : "") + "]";
     }
 }

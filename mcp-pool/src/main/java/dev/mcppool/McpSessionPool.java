@@ -39,13 +39,12 @@ import java.util.function.Function;
  * <p><strong>Lifecycle:</strong> {@link #close()} stops acquires, fails waiting callers, closes every session (HTTP
  * DELETE where the transport has one) within the close timeout and stops the pool's threads.
  */
-public final class McpSessionPool implements AutoCloseable {
+public final class McpSessionPool extends AbstractSessionPool<McpSyncClient> {
 
-    private final PoolCore<McpSyncClient> core;
     private final PoolEngine<McpSyncClient> engine;
 
     private McpSessionPool(PoolConfig config) {
-        this.core = new PoolCore<>(config, ClientKind.SYNC, this);
+        super(new PoolCore<>(config, ClientKind.SYNC));
         this.engine = core.engine;
     }
 
@@ -58,23 +57,6 @@ public final class McpSessionPool implements AutoCloseable {
         return new McpSessionPool(config);
     }
 
-    // ------------------------------------------------------------------------------------------------ keys
-
-    /** Derives the key for this target and caller once, for repeated acquires. */
-    public Route route(McpTarget target, CallerIdentity identity) {
-        return core.route(target, identity, null);
-    }
-
-    /**
-     * Derives the key for this target, caller and conversation scope. A scope (for example a conversation id or the
-     * id of the downstream session) gives each conversation its own upstream sessions: use it with stateful servers,
-     * so state never leaks between two conversations of the same user.
-     *
-     * @param scope the conversation scope, or null for per-identity sharing
-     */
-    public Route route(McpTarget target, CallerIdentity identity, String scope) {
-        return core.route(target, identity, scope);
-    }
 
     // ------------------------------------------------------------------------------------------------ acquire
 
@@ -169,56 +151,5 @@ public final class McpSessionPool implements AutoCloseable {
     /** {@link #prewarm(McpTarget, CallerIdentity, int)} for a route derived earlier. */
     public int prewarm(Route route, int count) {
         return core.prewarmBlocking(route, count);
-    }
-
-    /**
-     * Closes every idle session and retires every leased one when it is returned, while the pool stays open: new
-     * acquires get new sessions. Use it after rotating credentials or TLS material. Returns the number of idle
-     * sessions closed.
-     */
-    public int drain() {
-        return engine.drain();
-    }
-
-    /**
-     * Runs one housekeeping pass now (TTL, idle sessions, idle keys, keepalive, warm-up) and returns the delay until
-     * the next one is due. The background housekeeper calls this; with background housekeeping off, tests call it
-     * after advancing their clock.
-     */
-    public java.time.Duration maintain() {
-        return core.maintain();
-    }
-
-    /** A snapshot of counters and per-key state; safe to log (keys hold hashes only). */
-    public PoolStats stats() {
-        return core.stats();
-    }
-
-    public PoolConfig config() {
-        return core.config;
-    }
-
-    /** This pool's name, the prefix of its threads' names. */
-    public String name() {
-        return core.name;
-    }
-
-    public boolean isClosed() {
-        return engine.isClosed();
-    }
-
-    /**
-     * Closes the pool: further acquires fail with {@link PoolClosedException}, waiting callers are woken with it,
-     * every idle and leased session is closed within the close timeout, and the pool's threads stop. Leases closed
-     * afterwards are no-ops. Idempotent.
-     */
-    @Override
-    public void close() {
-        core.close();
-    }
-
-    @Override
-    public String toString() {
-        return "McpSessionPool[" + core.name + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -41,16 +41,13 @@ final class PoolCore<S> {
     final KeyDeriver keys;
     final PoolEngine<S> engine;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final Object owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** @param owner the front door, which routes must belong to */
-    PoolCore(PoolConfig config, ClientKind<S> kind, Object owner) {
+    PoolCore(PoolConfig config, ClientKind<S> kind) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
         this.config = config;
-        this.owner = owner;
         this.name = config.name().orElseGet(() -> "mcp-pool-" + IDS.incrementAndGet());
         this.keys = new KeyDeriver(config.identityHeaders(), config.identityExtractor());
         this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name + "-scheduler"));
@@ -83,14 +80,14 @@ final class PoolCore<S> {
             throw new IllegalArgumentException("scope must not be blank; pass null for no scope");
         }
         SessionSpec spec = keys.derive(target, identity, scope);
-        return new Route(spec.key(), target, identity, spec, owner);
+        return new Route(spec.key(), target, identity, spec, this);
     }
 
     SessionSpec specOf(Route route) {
         if (route == null) {
             throw new IllegalArgumentException("route must not be null");
         }
-        if (route.owner() != owner) {
+        if (route.owner() != this) {
             throw new IllegalArgumentException("route " + route + " was derived by another pool");
         }
         return route.spec();

@@ -106,7 +106,8 @@ class McpPoolMetricsTest extends MetricsFixture {
 
     @Test
     void acquireWaitTimerCountsAMissThenAHit() {
-        McpSessionPool pool = pool(config());
+        // Durations come from the pool's ticker: the real one here, so the miss takes measurable time.
+        McpSessionPool pool = pool(config().ticker(dev.mcppool.Ticker.system()));
 
         useOnce(pool);
         useOnce(pool);
@@ -122,7 +123,7 @@ class McpPoolMetricsTest extends MetricsFixture {
 
     @Test
     void sessionCreationTimerTimesSuccesses() {
-        McpSessionPool pool = pool(config());
+        McpSessionPool pool = pool(config().ticker(dev.mcppool.Ticker.system()));
 
         useOnce(pool);
 

@@ -62,15 +62,20 @@ final class McpBackend implements AutoCloseable {
 			.contextExtractor(context)
 			.build();
 		TestTools tools = new TestTools(sessions, shutdown);
+		// Tools run on the request's own servlet thread (bounded by the server's maxThreads), not on Reactor's
+		// JVM-wide boundedElastic scheduler: that one has 10 threads per core, is shared with the clients under
+		// test in this JVM, and would make a few hundred concurrent sleep calls queue behind each other.
 		streamableServer = McpServer.sync(streamable)
 			.serverInfo("mcp-test-server", "1.0")
 			.capabilities(TOOLS_ONLY)
 			.tools(tools.specifications())
+			.immediateExecution(true)
 			.build();
 		sseServer = McpServer.sync(sse)
 			.serverInfo("mcp-test-server", "1.0")
 			.capabilities(TOOLS_ONLY)
 			.tools(tools.specifications())
+			.immediateExecution(true)
 			.build();
 	}
 

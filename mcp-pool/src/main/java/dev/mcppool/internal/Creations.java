@@ -28,6 +28,7 @@ final class Creations<S> {
     private final Ticker ticker;
     private final long ttl;
     private final double ttlJitter;
+    private final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Creations(PoolEngine<S> engine, PoolConfig config, SessionFactory<S> factory, BreakerRegistry breakers,
             PoolCounters counters, SafeListener listener) {
@@ -63,6 +64,8 @@ final class Creations<S> {
             opening = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<PooledEntry<S>> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((e, error) -> pending.remove(result));
         opening.whenComplete((session, error) -> {
             try {
                 if (error != null) {
@@ -118,6 +121,11 @@ final class Creations<S> {
         } else {
             result.completeExceptionally(engine.poolClosed());
         }
+    }
+
+    /** Completes when every creation running now has ended (opened into the pool, or failed). */
+    CompletableFuture<Void> settled() {
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
     }
 
     /** TTL shortened by a random fraction of up to {@code ttlJitter}, so sessions do not all expire together. */

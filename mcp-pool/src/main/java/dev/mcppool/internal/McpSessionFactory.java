@@ -44,6 +44,8 @@ public final class McpSessionFactory<S> implements SessionFactory<S> {
     private final StdioProcesses stdio;
     /** Clients built and not closed yet, with the health check each has on the wire (or a completed future). */
     private final Map<S, CompletableFuture<?>> open = new ConcurrentHashMap<>();
+    /** Handshakes (with the close of a session opened too late) still running. */
+    private final java.util.Set<CompletableFuture<?>> handshakes = ConcurrentHashMap.newKeySet();
 
     private final TaskTimer timer;
 
@@ -84,23 +86,24 @@ public final class McpSessionFactory<S> implements SessionFactory<S> {
                         + config.createTimeout()), result, false);
             }
         }, config.createTimeout().toNanos());
-        handshake.whenComplete((initialized, error) -> {
+        track(handshake.handle((initialized, error) -> {
             deadline.cancel();
             if (error == null) {
                 if (process != null) {
                     stdio.opened(client, process);
                 }
-                if (!failing.compareAndSet(false, true)) {
-                    close(client); // the caller gave up at the create timeout: end the session it opened
-                } else {
+                if (failing.compareAndSet(false, true)) {
                     result.complete(client);
+                } else {
+                    return close(client); // the caller gave up at the create timeout: end the session it opened
                 }
             } else if (failing.compareAndSet(false, true)) {
                 fail(client, process, unwrap(error), result, true);
             } else if (process == null) {
                 closeNow(client);
             }
-        });
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(closing -> closing));
         return result;
     }
 
@@ -122,6 +125,17 @@ public final class McpSessionFactory<S> implements SessionFactory<S> {
         }
         result.completeExceptionally(cause instanceof RuntimeException r ? r
                 : cause instanceof TimeoutException ? cause : new IllegalStateException(cause));
+    }
+
+    private void track(CompletableFuture<?> work) {
+        handshakes.add(work);
+        work.whenComplete((r, e) -> handshakes.remove(work));
+    }
+
+    /** Completes when every handshake running now has ended and any session it opened too late is closed. */
+    @Override
+    public CompletableFuture<Void> settled() {
+        return CompletableFuture.allOf(handshakes.toArray(CompletableFuture[]::new)).handle((r, e) -> null);
     }
 
     @Override

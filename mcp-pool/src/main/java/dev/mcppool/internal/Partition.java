@@ -25,40 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Invariant: {@code leased + idle.size() + creating <= maxSessionsPerKey} ({@code leased} counts validating
  * sessions too); each of those sessions holds one unit of the global {@link SessionBudget}.
  */
-final class Partition<S> {
-
-    final PoolKey key;
-    final SessionSpec spec;
-    private final PoolState pool;
-    private final ReentrantLock lock = new ReentrantLock();
-
-    /** Idle sessions, most recently used first. */
-    private final ArrayDeque<PooledEntry<S>> idle = new ArrayDeque<>();
-    /** Callers waiting for a session, in arrival order. */
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private int leased;
-    private int creating;
-    private long lastAccessAt;
-    /** Set when the key was evicted; an acquire that finds it looks the key up again. */
-    private boolean removed;
-    /** Set while the partition sits in the budget's queue of partitions waiting for a global unit. */
-    boolean starved;
-
-    /** A grant made under the lock, to be handed to its waiter after it, in the order grants were made. */
-    record Delivery(Waiter waiter, Reservation grant) {
-    }
-
-    /** Grants not yet handed over; appended under the lock, so in grant order. */
-    final java.util.concurrent.ConcurrentLinkedQueue<Delivery> deliveries =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Work-in-progress count of the one thread at a time that hands deliveries over. */
-    final java.util.concurrent.atomic.AtomicInteger deliveryWip = new java.util.concurrent.atomic.AtomicInteger();
+final class Partition<S> extends PartitionState<S> {
 
     Partition(PoolKey key, SessionSpec spec, PoolState pool, long now) {
-        this.key = key;
-        this.spec = spec;
-        this.pool = pool;
-        this.lastAccessAt = now;
+        super(key, spec, pool, now);
     }
 
     // ------------------------------------------------------------------------------------------------ acquire
@@ -126,23 +96,6 @@ final class Partition<S> {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Under the lock: the most recently used idle session still fit to hand out, now LEASED or VALIDATING. */
-    private PooledEntry<S> takeIdleLocked(long now, Outcomes<S> out) {
-        PooledEntry<S> e;
-        while ((e = idle.pollFirst()) != null) {
-            DiscardReason retire = retireReason(e, now);
-            if (retire != null) {
-                e.moveTo(IDLE, CLOSING);
-                out.discard(e, retire);
-                continue;
-            }
-            e.moveTo(IDLE, needsCheck(e, now) ? VALIDATING : LEASED);
-            leased++;
-            return e;
-        }
-        return null;
     }
 
     /** A waiter gave up (timeout, cancellation) before it was granted anything. */
@@ -323,34 +276,6 @@ final class Partition<S> {
         }
     }
 
-    /**
-     * Under the lock: grants idle sessions or creation slots to queued callers, in arrival order. The futures are
-     * completed after the lock, by one thread at a time and in grant order ({@link #deliveries}); a waiter that gave
-     * up by then gets its grant undone.
-     */
-    private void dispatchLocked(long now, Outcomes<S> out) {
-        while (!waiters.isEmpty()) {
-            if (waiters.peekFirst().future.isDone()) {
-                waiters.pollFirst();
-                continue;
-            }
-            Reservation grant = takeIdleLocked(now, out);
-            if (grant == null) {
-                if (total() >= pool.maxPerKey || pool.closed) {
-                    return;
-                }
-                if (!pool.budget.tryTake()) {
-                    pool.budget.markStarved(this);
-                    return;
-                }
-                creating++;
-                grant = Reservation.Signal.CREATE;
-            }
-            deliveries.add(new Delivery(waiters.pollFirst(), grant));
-            out.deliver(this);
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ housekeeping
 
     /**
@@ -413,16 +338,6 @@ final class Partition<S> {
         }
     }
 
-    private int discardIdleLocked(DiscardReason reason, Outcomes<S> out) {
-        int n = idle.size();
-        for (PooledEntry<S> e : idle) {
-            e.moveTo(IDLE, CLOSING);
-            out.discard(e, reason);
-        }
-        idle.clear();
-        return n;
-    }
-
     /** The least recently used idle session, a candidate to close for global room; or null. */
     PooledEntry<S> oldestIdle() {
         lock.lock();
@@ -476,57 +391,4 @@ final class Partition<S> {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ reading
-
-    private DiscardReason retireReason(PooledEntry<S> e, long now) {
-        if (now - e.expiresAt >= 0) {
-            return DiscardReason.TTL;
-        }
-        if (e.generation != pool.generation.get()) {
-            return DiscardReason.DRAIN;
-        }
-        return null;
-    }
-
-    private boolean needsCheck(PooledEntry<S> e, long now) {
-        return now - e.lastKnownGood() > pool.healthCheckIntervalNanos;
-    }
-
-    private int total() {
-        return leased + idle.size() + creating;
-    }
-
-    PoolStats.KeyStats stats() {
-        lock.lock();
-        try {
-            return new PoolStats.KeyStats(key, leased, idle.size(), creating, waiters.size(), pool.maxPerKey);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Creation time of the oldest idle session, or {@code Long.MAX_VALUE}. */
-    long oldestIdleCreatedAt() {
-        lock.lock();
-        try {
-            long oldest = Long.MAX_VALUE;
-            for (PooledEntry<S> e : idle) {
-                oldest = Math.min(oldest, e.createdAt);
-            }
-            return oldest;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The counts for an exhausted-pool message, read under the lock. */
-    String describeCounts() {
-        lock.lock();
-        try {
-            return "leased=" + leased + ", idle=" + idle.size() + ", creating=" + creating + ", waiting="
-                    + waiters.size() + ", maxSessionsPerKey=" + pool.maxPerKey;
-        } finally {
-            lock.unlock();
-        }
-    }
 }

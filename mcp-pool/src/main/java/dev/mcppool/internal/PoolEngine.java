@@ -56,8 +56,7 @@ public final class PoolEngine<S> {
     private final HealthChecker<S> health;
     private final Housekeeper<S> housekeeper;
 
-    private final ConcurrentHashMap<PoolKey, Partition<S>> partitions = new ConcurrentHashMap<>();
-    private final AtomicInteger keyCount = new AtomicInteger();
+    private final KeyMap<S> keys;
     /** Every session opened and not yet closing, to close leased ones at shutdown. */
     private final Set<PooledEntry<S>> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger wakeRequests = new AtomicInteger();
@@ -79,6 +78,7 @@ public final class PoolEngine<S> {
         this.creations = new Creations<>(this, config, factory, breakers, counters, listener);
         this.health = new HealthChecker<>(config, factory, listener, counters);
         this.housekeeper = new Housekeeper<>(this, config);
+        this.keys = new KeyMap<>(this, config, state);
     }
 
     // ------------------------------------------------------------------------------------------------ acquire
@@ -88,7 +88,7 @@ public final class PoolEngine<S> {
      * calling thread without allocating; or null, and the caller takes {@link #acquire}.
      */
     public PooledEntry<S> tryAcquireIdle(SessionSpec spec) {
-        Partition<S> p = partitions.get(spec.key());
+        Partition<S> p = keys.get(spec.key());
         if (p == null) {
             return null;
         }
@@ -120,41 +120,11 @@ public final class PoolEngine<S> {
     }
 
     Partition<S> partition(SessionSpec spec) {
-        Partition<S> p = partitions.get(spec.key());
-        if (p != null) {
-            return p;
-        }
-        if (keyCount.get() >= config.maxKeys()) {
-            evictUnusedKey();
-        }
-        return partitions.computeIfAbsent(spec.key(), key -> {
-            if (keyCount.incrementAndGet() > config.maxKeys()) {
-                keyCount.decrementAndGet();
-                throw new PoolExhaustedException("pool holds maxKeys=" + config.maxKeys()
-                        + " keys, all in use; cannot add " + key);
-            }
-            return new Partition<>(key, spec, state, ticker.nanoTime());
-        });
-    }
-
-    /** When the key limit is reached: removes the least recently used key that holds no leased session. */
-    private void evictUnusedKey() {
-        for (Partition<S> p : partitions.values()) {
-            Outcomes<S> out = new Outcomes<>();
-            if (p.removeIfUnused(ticker.nanoTime(), 0, DiscardReason.CAPACITY, out)) {
-                removed(p);
-                finish(out);
-                counters.keysEvicted.increment();
-                listener.keyEvicted(p.key);
-                return;
-            }
-        }
+        return keys.partition(spec);
     }
 
     void removed(Partition<S> p) {
-        if (partitions.remove(p.key, p)) {
-            keyCount.decrementAndGet();
-        }
+        keys.remove(p);
     }
 
     void acquired(PooledEntry<S> e, boolean hit, long waitedNanos) {
@@ -169,7 +139,7 @@ public final class PoolEngine<S> {
     /** Closes the least recently used idle session of another key to free a global unit. */
     void makeRoom(Partition<S> requester) {
         PooledEntry<S> oldest = null;
-        for (Partition<S> q : partitions.values()) {
+        for (Partition<S> q : keys.all()) {
             PooledEntry<S> candidate = q == requester ? null : q.oldestIdle();
             if (candidate != null && (oldest == null || candidate.lastUsedAt - oldest.lastUsedAt < 0)) {
                 oldest = candidate;
@@ -267,7 +237,7 @@ public final class PoolEngine<S> {
         }
         int missed = 1;
         do {
-            Partition<?> p;
+            PartitionState<?> p;
             while ((p = state.budget.nextStarved()) != null) {
                 Outcomes<S> out = new Outcomes<>();
                 ((Partition<S>) p).wake(ticker.nanoTime(), out);
@@ -312,7 +282,7 @@ public final class PoolEngine<S> {
         state.generation.incrementAndGet();
         Outcomes<S> out = new Outcomes<>();
         int drained = 0;
-        for (Partition<S> p : partitions.values()) {
+        for (Partition<S> p : keys.all()) {
             drained += p.discardIdle(DiscardReason.DRAIN, ticker.nanoTime(), out);
         }
         finish(out);
@@ -336,7 +306,7 @@ public final class PoolEngine<S> {
         state.closed = true;
         List<Waiter> waiters = new ArrayList<>();
         Outcomes<S> out = new Outcomes<>();
-        for (Partition<S> p : partitions.values()) {
+        for (Partition<S> p : keys.all()) {
             waiters.addAll(p.shutdown(out));
         }
         for (PooledEntry<S> e : List.copyOf(live)) {
@@ -345,10 +315,12 @@ public final class PoolEngine<S> {
         PoolClosedException error = poolClosed();
         waiters.forEach(w -> w.future.completeExceptionally(error));
         finish(out);
-        partitions.clear();
-        keyCount.set(0);
+        keys.clear();
         log.debug("Pool {} closing {} sessions", name, out.discardCount());
-        closed = closer.shutdown();
+        // Creations still running finish into a closed pool and are discarded: close those too, and wait for the
+        // handshakes the factory still runs for sessions opened too late.
+        closed = CompletableFuture.allOf(closer.shutdown(),
+                creations.settled().thenCompose(ignored -> closer.shutdown()), factory.settled());
         return closed;
     }
 
@@ -363,18 +335,7 @@ public final class PoolEngine<S> {
     }
 
     public PoolStats stats(long anonymousIdentities) {
-        long now = ticker.nanoTime();
-        List<PoolStats.KeyStats> keys = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
-        for (Partition<S> p : partitions.values()) {
-            keys.add(p.stats());
-        }
-        for (PooledEntry<S> e : live) {
-            oldest = Math.min(oldest, e.createdAt);
-        }
-        keys.sort(Comparator.comparing(k -> k.key().toString()));
-        Duration oldestAge = oldest == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - oldest));
-        return counters.snapshot(anonymousIdentities, List.copyOf(keys), oldestAge, breakers.snapshot(now));
+        return counters.snapshot(anonymousIdentities, keys.all(), live, breakers, ticker.nanoTime());
     }
 
     /** Global units in use: sessions open, being opened or still closing, across all keys. */
@@ -441,6 +402,6 @@ public final class PoolEngine<S> {
     }
 
     Collection<Partition<S>> partitions() {
-        return partitions.values();
+        return keys.all();
     }
 }

@@ -11,7 +11,7 @@ final class SessionBudget {
 
     private final int max;
     private final AtomicInteger used = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Partition<?>> starved = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PartitionState<?>> starved = new ConcurrentLinkedQueue<>();
 
     SessionBudget(int max) {
         this.max = max;
@@ -38,7 +38,7 @@ final class SessionBudget {
     }
 
     /** Under the partition's lock: remembers that the partition waits for a unit. */
-    void markStarved(Partition<?> p) {
+    void markStarved(PartitionState<?> p) {
         if (!p.starved) {
             p.starved = true;
             starved.add(p);
@@ -50,7 +50,7 @@ final class SessionBudget {
     }
 
     /** The next partition waiting for a unit, if a unit is free now; else null. */
-    Partition<?> nextStarved() {
+    PartitionState<?> nextStarved() {
         return used.get() < max ? starved.poll() : null;
     }
 

@@ -41,6 +41,14 @@ public interface SessionFactory<S> {
     /** Closes a session forcibly at once, without waiting for anything. */
     void closeNow(S session);
 
+    /**
+     * Completes when the work the factory runs on its own (handshakes still running, the close of a session opened
+     * after its create timeout) has ended; the pool waits for it, bounded, before {@link #shutdown()}.
+     */
+    default CompletableFuture<Void> settled() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Releases the factory's own resources (HTTP executor) after every session is closed. */
     void shutdown();
 }

@@ -326,18 +326,18 @@ class EngineRacesTest {
 
     /** Keys in the engine's key map (read reflectively: no accessor gives an exact count). */
     private static int keysInMap(PoolEngine<?> engine) {
-        return ((Map<?, ?>) field(engine, "partitions")).size();
+        return ((Map<?, ?>) field(field(engine, "keys"), "partitions")).size();
     }
 
     private static int keyCounter(PoolEngine<?> engine) {
-        return ((AtomicInteger) field(engine, "keyCount")).get();
+        return ((AtomicInteger) field(field(engine, "keys"), "keyCount")).get();
     }
 
-    private static Object field(PoolEngine<?> engine, String name) {
+    private static Object field(Object owner, String name) {
         try {
-            var field = PoolEngine.class.getDeclaredField(name);
+            var field = owner.getClass().getDeclaredField(name);
             field.setAccessible(true);
-            return field.get(engine);
+            return field.get(owner);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

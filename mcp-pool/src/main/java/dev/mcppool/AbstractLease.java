@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the sync and the async lease share: one holder of one pooled session, the headers it sends, how the session is
- * to be given back, and an idempotent close.
+ * to be given back, and an idempotent close. The subclasses add only the client type.
  */
-final class LeaseState<S> {
+abstract class AbstractLease<S> implements Lease {
 
     private final PoolEngine<S> engine;
     private final PooledEntry<S> entry;
@@ -19,56 +19,65 @@ final class LeaseState<S> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile DiscardReason discard;
 
-    LeaseState(PoolEngine<S> engine, PooledEntry<S> entry, Map<String, String> leaseHeaders) {
+    AbstractLease(PoolEngine<S> engine, PooledEntry<S> entry, Map<String, String> leaseHeaders) {
         this.engine = engine;
         this.entry = entry;
         this.leaseHeaders = leaseHeaders;
         entry.context().lease(leaseHeaders, Map.of());
     }
 
-    S session() {
+    /** The session's client, if the lease is still open (the door's interface narrows the type). */
+    public final S client() {
         if (closed.get()) {
             throw new IllegalStateException("lease for " + entry.key() + " is closed; acquire a new one");
         }
         return entry.session();
     }
 
-    PooledEntry<S> entry() {
+    final PooledEntry<S> entry() {
         return entry;
     }
 
-    PoolKey key() {
+    @Override
+    public final PoolKey key() {
         return entry.key();
     }
 
-    void markBroken() {
+    @Override
+    public final void markBroken() {
         if (discard == null) {
             discard = DiscardReason.BROKEN;
         }
     }
 
-    void markStale() {
+    /** Marks the session as forgotten by the server. */
+    final void markStale() {
         discard = DiscardReason.STALE;
     }
 
-    void setCallHeaders(Map<String, String> headers) {
+    @Override
+    public final void setCallHeaders(Map<String, String> headers) {
         if (closed.get()) {
             throw new IllegalStateException("lease for " + entry.key() + " is closed");
         }
         entry.context().lease(leaseHeaders, HeaderRules.validated(headers, "call header"));
     }
 
-    boolean isClosed() {
+    @Override
+    public final boolean isClosed() {
         return closed.get();
     }
 
-    void close() {
+    @Override
+    public final void close() {
         if (closed.compareAndSet(false, true)) {
             engine.release(entry, discard, true);
         }
     }
 
-    String describe(String kind) {
-        return kind + "[" + entry.key() + (closed.get() ? ", closed" : "") + "]";
+    @Override
+    public String toString() {
+        return getClass().getInterfaces()[0].getSimpleName() + "[" + entry.key() + (closed.get() ? ", closed" : "")
+                + "]";
     }
 }
