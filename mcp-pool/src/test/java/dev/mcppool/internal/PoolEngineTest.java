@@ -80,6 +80,12 @@ class PoolEngineTest {
                 CallerIdentity.of(user, Map.of("Authorization", "Bearer " + user)), null);
     }
 
+    private static SessionSpec spec(String user, String path) {
+        return new KeyDeriver(PoolConfig.DEFAULT_IDENTITY_HEADERS, java.util.Optional.empty()).derive(
+                McpTarget.streamableHttp("http://127.0.0.1:9/" + path),
+                CallerIdentity.of(user, Map.of("Authorization", "Bearer " + user)), null);
+    }
+
     @AfterEach
     void tearDown() {
         if (engine != null) {
@@ -432,5 +438,34 @@ class PoolEngineTest {
         assertThat(slow).isNotDone();
         held.complete(null);
         assertThat(slow.join()).isNotNull();
+    }
+
+    @Test
+    void breakersOfUrlsNoKeyUsesAreForgottenUnlessTheyRememberFailures() {
+        var engine = engine(config().keyIdleTimeout(Duration.ofSeconds(10)).build());
+        for (int i = 0; i < 50; i++) {
+            engine.release(acquire(spec("alice", "rotating-" + i)), null, true);
+        }
+        factory.failOpen.set(new RuntimeException("connection refused"));
+        assertThatThrownBy(() -> acquire(spec("bob", "failing"))).isInstanceOf(SessionCreationException.class);
+        factory.failOpen.set(null);
+        assertThat(engine.stats(0).breakers()).hasSize(51);
+
+        clock.advance(Duration.ofSeconds(10));
+        engine.maintain(clock.nanoTime()); // the idle keys go, and with them their breakers
+
+        assertThat(engine.stats(0).keyCount()).isZero();
+        assertThat(engine.stats(0).breakers()).containsOnlyKeys("http://127.0.0.1:9/failing");
+    }
+
+    @Test
+    void anIllegalStateTransitionFailsLoudly() {
+        var engine = engine(config().build());
+        var e = acquire(spec("alice"));
+        assertThatThrownBy(() -> e.moveTo(SessionState.IDLE, SessionState.LEASED))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("illegal session transition");
+        assertThatThrownBy(() -> e.moveTo(SessionState.LEASED, SessionState.CLOSED))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("LEASED -> CLOSED");
+        engine.release(e, null, true);
     }
 }
