@@ -12,12 +12,24 @@ import java.util.List;
  */
 final class Outcomes<S> {
 
+    /** Nothing to carry out; shared, so it must never be added to. */
+    private static final Outcomes<?> NONE = new Outcomes<>();
+
     private List<Partition<S>> deliveries;
     private List<PooledEntry<S>> discards;
     private List<DiscardReason> reasons;
 
+    /** The shared empty instance: for a decision that leaves nothing to do, without allocating. */
+    @SuppressWarnings("unchecked")
+    static <S> Outcomes<S> none() {
+        return (Outcomes<S>) NONE;
+    }
+
     /** The partition queued grants for its waiters; they are handed over after the lock. */
     void deliver(Partition<S> partition) {
+        if (this == NONE) {
+            throw new IllegalStateException("Outcomes.none() is shared and must stay empty");
+        }
         if (deliveries == null) {
             deliveries = new ArrayList<>(2);
         }
@@ -26,6 +38,9 @@ final class Outcomes<S> {
 
     /** An entry already moved to {@code CLOSING}; closed after the lock. A null reason closes it quietly. */
     void discard(PooledEntry<S> entry, DiscardReason reason) {
+        if (this == NONE) {
+            throw new IllegalStateException("Outcomes.none() is shared and must stay empty");
+        }
         if (discards == null) {
             discards = new ArrayList<>(2);
             reasons = new ArrayList<>(2);

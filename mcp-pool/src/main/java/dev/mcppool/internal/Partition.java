@@ -189,14 +189,16 @@ final class Partition<S> extends PartitionState<S> {
      * second release is a no-op.
      *
      * @param used whether a caller used it (false for a grant given back unused or a health check)
-     * @return false if the session was not busy (already released or closed by shutdown)
+     * @return null if the session was not busy (already released or closed by shutdown); else what the engine
+     *         must carry out: {@link Outcomes#none()} when the session simply went back to idle with nobody queued
+     *         (the hit path's release, which so allocates nothing)
      */
-    boolean release(PooledEntry<S> e, DiscardReason discard, boolean used, long now, Outcomes<S> out) {
+    Outcomes<S> release(PooledEntry<S> e, DiscardReason discard, boolean used, long now) {
         lock.lock();
         try {
             SessionState from = e.state();
             if (!from.isBusy()) {
-                return false;
+                return null;
             }
             leased--;
             e.context.reset();
@@ -211,6 +213,13 @@ final class Partition<S> extends PartitionState<S> {
             if (why == null && waiters.isEmpty() && pool.budget.hasStarved()) {
                 why = DiscardReason.CAPACITY;
             }
+            if (why == null && waiters.isEmpty()) {
+                // Nothing to discard and nobody to serve (dispatchLocked would do nothing): no Outcomes needed.
+                e.moveTo(from, IDLE);
+                idle.addFirst(e);
+                return Outcomes.none();
+            }
+            Outcomes<S> out = new Outcomes<>();
             if (why == null) {
                 e.moveTo(from, IDLE);
                 idle.addFirst(e);
@@ -219,7 +228,7 @@ final class Partition<S> extends PartitionState<S> {
                 out.discard(e, why);
             }
             dispatchLocked(now, out);
-            return true;
+            return out;
         } finally {
             lock.unlock();
         }

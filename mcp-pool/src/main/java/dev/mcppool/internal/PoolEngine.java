@@ -161,10 +161,9 @@ public final class PoolEngine<S> {
      * @param used whether a caller used the session (false for a grant given back unused or a health check)
      */
     public void release(PooledEntry<S> e, DiscardReason discard, boolean used) {
-        Outcomes<S> out = new Outcomes<>();
-        boolean released = e.partition.release(e, discard, used, ticker.nanoTime(), out);
-        finish(out);
-        if (released && used) {
+        Outcomes<S> out = e.partition.release(e, discard, used, ticker.nanoTime());
+        finish(out == null ? Outcomes.none() : out);
+        if (out != null && used) {
             listener.released(e.partition.key);
         }
     }
