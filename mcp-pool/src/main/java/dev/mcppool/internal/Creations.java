@@ -55,6 +55,17 @@ final class Creations<S> {
             return CompletableFuture.failedFuture(
                     engine.circuitOpen(p.spec, Math.max(1, breaker.blockedForNanos(ticker.nanoTime()))));
         }
+        CompletableFuture<PooledEntry<S>> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((e, error) -> pending.remove(result));
+        if (engine.isClosed()) {
+            // Registered before the check, as close() sets the flag before it looks at what is pending: either
+            // close() waits for this creation, or this creation sees the pool closed and never starts.
+            engine.creationFailed(p);
+            breaker.onAbandoned();
+            result.completeExceptionally(engine.poolClosed());
+            return result;
+        }
         int generation = engine.state().generation.get();
         SessionContext context = new SessionContext(p.spec.headers());
         CompletableFuture<S> opening;
@@ -63,9 +74,6 @@ final class Creations<S> {
         } catch (RuntimeException e) {
             opening = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<PooledEntry<S>> result = new CompletableFuture<>();
-        pending.add(result);
-        result.whenComplete((e, error) -> pending.remove(result));
         opening.whenComplete((session, error) -> {
             try {
                 if (error != null) {

@@ -318,8 +318,8 @@ public final class PoolEngine<S> {
         log.debug("Pool {} closing {} sessions", name, out.discardCount());
         // Creations still running finish into a closed pool and are discarded: close those too, and wait for the
         // handshakes the factory still runs for sessions opened too late.
-        closed = CompletableFuture.allOf(closer.shutdown(),
-                creations.settled().thenCompose(ignored -> closer.shutdown()), factory.settled());
+        closed = CompletableFuture.allOf(closer.shutdown(), creations.settled()
+                .thenCompose(ignored -> CompletableFuture.allOf(closer.shutdown(), factory.settled())));
         return closed;
     }
 

@@ -20,7 +20,11 @@ public final class PooledEntry<S> implements Reservation {
     final long expiresAt;
     final int generation;
 
-    private volatile SessionState state;
+    /**
+     * Written only under the partition's lock; read under it, or by whoever received the entry through a future
+     * or a lock hand-off (both order the write before the read). Not volatile: the hit path pays no fence for it.
+     */
+    private SessionState state;
     long lastUsedAt;
     long lastValidatedAt;
     long useCount;

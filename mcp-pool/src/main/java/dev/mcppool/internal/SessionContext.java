@@ -42,6 +42,8 @@ public final class SessionContext {
 
     /** Back to the headers the session was opened with; per-call headers are dropped. */
     public void reset() {
-        current = base;
+        if (current != base) { // a volatile write costs a fence: skip it when nothing was set
+            current = base;
+        }
     }
 }

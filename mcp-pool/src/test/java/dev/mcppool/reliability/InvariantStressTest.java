@@ -148,7 +148,7 @@ class InvariantStressTest extends ReliabilityFixture {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof McpPoolException || c instanceof java.util.concurrent.CancellationException
                     || c instanceof java.util.concurrent.TimeoutException || c instanceof java.io.IOException
-                    || c instanceof java.util.concurrent.RejectedExecutionException) {
+                    || c instanceof java.util.concurrent.RejectedExecutionException || c instanceof InterruptedException) {
                 return true;
             }
             String m = String.valueOf(c.getMessage());
