@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * HALF_OPEN --probe fails-->                     OPEN (previous open time x2, capped, +-10% jitter)
  * </pre>
  *
- * Failures that belong to one caller (HTTP 401/403) are not counted. Thread-safe; the lock guards a few fields
+ * Failures that belong to one caller ({@link Failures#isCallerSpecific}: HTTP 4xx, a rejected header, the caller giving up) are not counted. Thread-safe; the lock guards a few fields
  * and is never held across I/O.
  */
 public final class CircuitBreaker {

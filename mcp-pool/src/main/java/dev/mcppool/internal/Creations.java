@@ -97,13 +97,15 @@ final class Creations<S> {
             breaker.onAbandoned();
             throw fatal;
         }
-        boolean callerSpecific = Failures.isCallerSpecific(error);
+        String callerSide = Failures.callerSide(error);
+        boolean callerSpecific = callerSide != null;
         if (breaker.onFailure(ticker.nanoTime(), callerSpecific)) {
             counters.breakerTrips.increment();
         }
         counters.creationFailures.increment();
         listener.sessionCreationFailed(p.key, Duration.ofNanos(ticker.nanoTime() - start), error);
-        String why = callerSpecific ? "the server rejected the credentials (HTTP 401/403)" : Failures.describe(error);
+        // A caller-side failure is described by its kind only: the HTTP stack's message may name a rejected header.
+        String why = callerSpecific ? callerSide : Failures.describe(error);
         log.debug("Opening a session for {} failed: {}", p.key, why);
         return new SessionCreationException("could not open an MCP session to " + p.spec.displayUrl() + " ("
                 + p.spec.transport() + "): " + why, error, callerSpecific);
