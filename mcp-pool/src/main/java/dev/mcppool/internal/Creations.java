@@ -50,7 +50,8 @@ final class Creations<S> {
     CompletableFuture<PooledEntry<S>> open(Partition<S> p, SessionState target) {
         long start = ticker.nanoTime();
         CircuitBreaker breaker = breakers.of(p.spec.displayUrl());
-        if (!breaker.tryAcquirePermission(start)) {
+        CircuitBreaker.Permit permit = breaker.tryAcquire(start);
+        if (permit == null) {
             engine.creationFailed(p);
             return CompletableFuture.failedFuture(
                     engine.circuitOpen(p.spec, Math.max(1, breaker.blockedForNanos(ticker.nanoTime()))));
@@ -69,11 +70,12 @@ final class Creations<S> {
         opening.whenComplete((session, error) -> {
             try {
                 if (error != null) {
-                    failed(p, breaker, result, unwrap(error), start);
+                    failed(p, breaker, permit, result, unwrap(error), start);
                 } else {
-                    opened(p, breaker, result, session, context, generation, target, start);
+                    opened(p, breaker, permit, result, session, context, generation, target, start);
                 }
             } catch (RuntimeException | Error bug) {
+                breaker.onAbandoned(permit);
                 log.error("Opening a session for {} failed inside the pool", p.key, bug);
                 result.completeExceptionally(bug);
             }
@@ -81,25 +83,26 @@ final class Creations<S> {
         return result;
     }
 
-    private void failed(Partition<S> p, CircuitBreaker breaker, CompletableFuture<PooledEntry<S>> result,
-            Throwable error, long start) {
+    private void failed(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            CompletableFuture<PooledEntry<S>> result, Throwable error, long start) {
         engine.creationFailed(p);
         if (engine.isClosed()) {
-            breaker.onAbandoned();
+            breaker.onAbandoned(permit);
             result.completeExceptionally(engine.poolClosed());
             return;
         }
-        result.completeExceptionally(classify(p, breaker, error, start));
+        result.completeExceptionally(classify(p, breaker, permit, error, start));
     }
 
-    private SessionCreationException classify(Partition<S> p, CircuitBreaker breaker, Throwable error, long start) {
+    private SessionCreationException classify(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            Throwable error, long start) {
         if (error instanceof VirtualMachineError fatal) {
-            breaker.onAbandoned();
+            breaker.onAbandoned(permit);
             throw fatal;
         }
         String callerSide = Failures.callerSide(error);
         boolean callerSpecific = callerSide != null;
-        if (breaker.onFailure(ticker.nanoTime(), callerSpecific)) {
+        if (breaker.onFailure(permit, ticker.nanoTime(), callerSpecific)) {
             counters.breakerTrips.increment();
         }
         counters.creationFailures.increment();
@@ -111,12 +114,13 @@ final class Creations<S> {
                 + p.spec.transport() + "): " + why, error, callerSpecific);
     }
 
-    private void opened(Partition<S> p, CircuitBreaker breaker, CompletableFuture<PooledEntry<S>> result, S session,
+    private void opened(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            CompletableFuture<PooledEntry<S>> result, S session,
             SessionContext context, int generation, SessionState target, long start) {
         long now = ticker.nanoTime();
         PooledEntry<S> e = new PooledEntry<>(session, p, context, now, now + lifetimeNanos(), generation,
                 SessionState.OPENING);
-        breaker.onSuccess();
+        breaker.onSuccess(permit);
         listener.sessionCreated(p.key, Duration.ofNanos(now - start));
         if (engine.accept(p, e, target)) {
             result.complete(e);
