@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * option, its rule and the rejected value, for example {@code maxSessionsPerKey must be positive, but was 0}.
  *
  * <p>The defaults follow the reference pool: 10 sessions per key, TTL 300 s, health check after 60 s idle, acquire
- * and create timeouts 30 s, breaker 5 failures / 60 s, idle keys evicted after 600 s, request timeout 30 s,
- * health-check timeout 5 s, chain {@code PING, SKIP}.
+ * and create timeouts 30 s, idle keys evicted after 600 s, request timeout 30 s, health-check timeout 5 s, chain
+ * {@code PING, SKIP}. The breaker does not: it opens after 5 counted creation failures for 1 s, doubling (with
+ * jitter) on each failed probe up to 30 s, so that a short outage costs about its own length, not a minute
+ * (the reference's 60 s turned a 0.5 s restart into 60 s of refusals).
  */
 public final class PoolConfig {
 
@@ -188,17 +190,23 @@ public final class PoolConfig {
         return closeTimeout;
     }
 
-    /** Consecutive session-creation failures for a server URL that open its circuit breaker. */
+    /**
+     * Consecutive counted session-creation failures for a server URL that open its circuit breaker (default 5).
+     * Only failures that say the server is unwell count (refused or reset connections, timeouts, HTTP 5xx, an
+     * answer that is not MCP), never ones that belong to one caller (HTTP 4xx including 429, a rejected header,
+     * cancellation); and a failure counts only if its attempt started after the previous counted failure, so
+     * creations that fail together in one outage count once.
+     */
     public int breakerFailureThreshold() {
         return breakerFailureThreshold;
     }
 
-    /** How long an opened breaker stays open before it lets one probe through. */
+    /** How long an opened breaker stays open before it lets exactly one probe creation through (default 1 s). */
     public Duration breakerOpenDuration() {
         return breakerOpenDuration;
     }
 
-    /** Cap on the open time, which doubles each time a probe fails. */
+    /** Cap on the open time, which doubles (+-10% jitter) each time a probe fails (default 30 s). */
     public Duration breakerMaxOpenDuration() {
         return breakerMaxOpenDuration;
     }
@@ -287,8 +295,8 @@ public final class PoolConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private int breakerFailureThreshold = 5;
-        private Duration breakerOpenDuration = Duration.ofSeconds(60);
-        private Duration breakerMaxOpenDuration = Duration.ofMinutes(10);
+        private Duration breakerOpenDuration = Duration.ofSeconds(1);
+        private Duration breakerMaxOpenDuration = Duration.ofSeconds(30);
         private Set<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private IdentityExtractor identityExtractor;
         private Consumer<HttpClient.Builder> httpClientCustomizer;
