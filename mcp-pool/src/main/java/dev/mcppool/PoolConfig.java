@@ -38,6 +38,7 @@ public final class PoolConfig {
     private final Duration healthCheckInterval;
     private final Duration healthCheckTimeout;
     private final List<HealthCheckMethod> healthCheckMethods;
+    private final boolean healthCheckTimeoutFallsThrough;
     private final Duration keepaliveInterval;
     private final Duration acquireTimeout;
     private final Duration createTimeout;
@@ -70,6 +71,7 @@ public final class PoolConfig {
         healthCheckInterval = b.healthCheckInterval;
         healthCheckTimeout = b.healthCheckTimeout;
         healthCheckMethods = List.copyOf(b.healthCheckMethods);
+        healthCheckTimeoutFallsThrough = b.healthCheckTimeoutFallsThrough;
         keepaliveInterval = b.keepaliveInterval;
         acquireTimeout = b.acquireTimeout;
         createTimeout = b.createTimeout;
@@ -158,6 +160,16 @@ public final class PoolConfig {
     /** The health-check chain, in order. */
     public List<HealthCheckMethod> healthCheckMethods() {
         return healthCheckMethods;
+    }
+
+    /**
+     * Whether a health-check step that times out hands over to the next step, as the reference pool does
+     * (default false: a step that times out fails the session, because with the default chain {@code PING, SKIP}
+     * a dead session would otherwise pass and the next call would wait the whole request timeout). A step the
+     * server does not implement ({@code METHOD_NOT_FOUND}) always hands over to the next step.
+     */
+    public boolean healthCheckTimeoutFallsThrough() {
+        return healthCheckTimeoutFallsThrough;
     }
 
     /** Idle sessions unused this long are pinged in the background; zero disables keepalive. */
@@ -263,7 +275,8 @@ public final class PoolConfig {
                 + ", maxKeys=" + maxKeys + ", minIdlePerKey=" + minIdlePerKey + ", sessionTtl=" + sessionTtl
                 + ", ttlJitter=" + ttlJitter + ", sessionIdleTimeout=" + sessionIdleTimeout + ", keyIdleTimeout="
                 + keyIdleTimeout + ", healthCheckInterval=" + healthCheckInterval + ", healthCheckTimeout="
-                + healthCheckTimeout + ", healthCheckMethods=" + healthCheckMethods + ", keepaliveInterval="
+                + healthCheckTimeout + ", healthCheckMethods=" + healthCheckMethods
+                + ", healthCheckTimeoutFallsThrough=" + healthCheckTimeoutFallsThrough + ", keepaliveInterval="
                 + keepaliveInterval + ", acquireTimeout=" + acquireTimeout + ", createTimeout=" + createTimeout
                 + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout + ", closeTimeout="
                 + closeTimeout + ", breakerFailureThreshold=" + breakerFailureThreshold + ", breakerOpenDuration="
@@ -288,6 +301,7 @@ public final class PoolConfig {
         private Duration healthCheckInterval = Duration.ofSeconds(60);
         private Duration healthCheckTimeout = Duration.ofSeconds(5);
         private List<HealthCheckMethod> healthCheckMethods = List.of(HealthCheckMethod.PING, HealthCheckMethod.SKIP);
+        private boolean healthCheckTimeoutFallsThrough;
         private Duration keepaliveInterval = Duration.ZERO;
         private Duration acquireTimeout = Duration.ofSeconds(30);
         private Duration createTimeout = Duration.ofSeconds(30);
@@ -324,6 +338,7 @@ public final class PoolConfig {
             healthCheckInterval = c.healthCheckInterval;
             healthCheckTimeout = c.healthCheckTimeout;
             healthCheckMethods = c.healthCheckMethods;
+            healthCheckTimeoutFallsThrough = c.healthCheckTimeoutFallsThrough;
             keepaliveInterval = c.keepaliveInterval;
             acquireTimeout = c.acquireTimeout;
             createTimeout = c.createTimeout;
@@ -388,6 +403,15 @@ public final class PoolConfig {
 
         public Builder healthCheckInterval(Duration value) {
             healthCheckInterval = value;
+            return this;
+        }
+
+        /**
+         * Lets a health-check step that times out hand over to the next step instead of failing the session
+         * (the reference pool's behaviour); default false. See {@link PoolConfig#healthCheckTimeoutFallsThrough()}.
+         */
+        public Builder healthCheckTimeoutFallsThrough(boolean value) {
+            healthCheckTimeoutFallsThrough = value;
             return this;
         }
 

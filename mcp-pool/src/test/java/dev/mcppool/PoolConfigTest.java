@@ -25,6 +25,7 @@ class PoolConfigTest {
         assertThat(c.keyIdleTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.healthCheckTimeoutFallsThrough()).isFalse();
         assertThat(c.healthCheckMethods()).containsExactly(HealthCheckMethod.PING, HealthCheckMethod.SKIP);
         assertThat(c.identityHeaders())
                 .containsExactlyInAnyOrder("authorization", "x-tenant-id", "x-user-id", "x-api-key", "cookie");
