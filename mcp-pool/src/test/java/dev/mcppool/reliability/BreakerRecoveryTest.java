@@ -84,6 +84,60 @@ class BreakerRecoveryTest extends ReliabilityFixture {
         assertThat(recoveredMs).as("first success after the server was back, ms").isLessThan(2_000);
     }
 
+    /**
+     * The server stays down for 10 s under 8 callers, default breaker: once the breaker is open, the server's
+     * address (a TCP proxy in front of it, counting connections) sees only the probes, one per open period (open
+     * 1 s, then about 2 s, 4 s, 8 s), each a connection or two (java.net.http may retry a GET whose connection
+     * closed at once).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.mcppool.Door#withHttpTransports")
+    void aServerDownFor10sSeesOneCreationAttemptPerOpenPeriod(Door door, Transport transport) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger halfOpens = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.mcppool.PoolListener listener = new dev.mcppool.PoolListener() {
+            @Override
+            public void breakerStateChanged(String url, BreakerState from, BreakerState to) {
+                if (to == BreakerState.HALF_OPEN) {
+                    halfOpens.incrementAndGet();
+                }
+                if (to == BreakerState.OPEN) {
+                    open.set(true);
+                }
+            }
+        };
+        try (SlowResponseProxy proxy = new SlowResponseProxy(server.port())) {
+            TestPool pool = pool(door, realTimeConfig().maxSessionsPerKey(4).listener(listener).build());
+            McpTarget target = transport == Transport.SSE ? McpTarget.sse(proxy.url("/sse"))
+                    : McpTarget.streamableHttp(proxy.url("/mcp"));
+            List<CallerIdentity> users = IntStream.range(0, THREADS).mapToObj(i -> user("user-" + i)).toList();
+            int connections;
+            int probes;
+            CallerLoop callers = new CallerLoop(THREADS, 1_000_000,
+                    i -> assertThat(pool.echo(target, users.get(i), "x")).isEqualTo("x"));
+            try (callers) {
+                callers.awaitMoreSuccesses(100, WAIT);
+                server.stop();
+                Awaitility.await().atMost(WAIT).untilTrue(open);
+                int connectionsAtOpen = proxy.connections.get();
+                int halfOpensAtOpen = halfOpens.get();
+                Awaitility.await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+                connections = proxy.connections.get() - connectionsAtOpen;
+                probes = halfOpens.get() - halfOpensAtOpen;
+                server.restart();
+                callers.awaitMoreSuccesses(100, WAIT);
+            }
+            pool.closeAndCheck(); // while the proxy still passes the sessions' DELETEs on
+            Row.print("breaker", door + " " + transport + " server down 10 s under " + THREADS + " threads, default"
+                    + " breaker: after it opened, " + probes + " probes and " + connections + " connections at the"
+                    + " server address; calls=" + callers.calls.get() + " failed=" + callers.failures.total());
+            // Open periods within 10 s: 1 s, ~2 s, ~4 s (then ~8 s): at most 4 probes, at least 2.
+            assertThat(probes).as("probes (creation attempts) while the server was down").isBetween(2, 4);
+            assertThat(connections).as("connections at the server address while the breaker was open")
+                    .isLessThanOrEqualTo(2 * (probes + 1));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ (b) one caller
 
     enum CallerFault { HTTP_429, HTTP_400, HTTP_401, REJECTED_HEADER }
