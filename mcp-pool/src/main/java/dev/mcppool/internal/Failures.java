@@ -43,10 +43,11 @@ public final class Failures {
      * The HTTP status the SDK put in an exception message. Its forms (mcp-core 2.1.0): Streamable HTTP
      * {@code "Bad Request. Status code:400"}, {@code "Server Not Found. Status code:404"},
      * {@code "Received unexpected status code: 429"}, {@code "Unrecognized server error when connecting to SSE
-     * stream, status code: 500"}; SSE {@code "Sending message failed with a non-OK HTTP code: 429 - ..."}.
+     * stream, status code: 500"}; SSE {@code "Sending message failed with a non-OK HTTP code: 429 - ..."} and, for
+     * the event stream's GET, {@code "Failed to connect to SSE stream: 401"}.
      */
     private static final Pattern STATUS = Pattern.compile(
-            "(?:[Ss]tatus code: ?|statusCode=|non-OK HTTP code: ?)([1-5][0-9][0-9])\\b");
+            "(?:[Ss]tatus code: ?|statusCode=|non-OK HTTP code: ?|Failed to connect to SSE stream: ?)([1-5][0-9][0-9])\\b");
 
     /**
      * A creation failure that belongs to one caller and says nothing about the server's health, so it never

@@ -29,6 +29,8 @@ class FailuresTest {
         assertThat(Failures.isCallerSpecific(sdk("Server Not Found. Status code:404"))).isTrue();
         assertThat(Failures.isCallerSpecific(sdk("Sending message failed with a non-OK HTTP code: 429 - "))).isTrue();
         assertThat(Failures.isCallerSpecific(sdk("Sending message failed with a non-OK HTTP code: 401 - "))).isTrue();
+        assertThat(Failures.isCallerSpecific(sdk("Failed to connect to SSE stream: 401"))).isTrue();
+        assertThat(Failures.isCallerSpecific(sdk("Failed to connect to SSE stream: 503"))).isFalse();
         assertThat(Failures.httpStatus(sdk("Received unexpected status code: 429"))).isEqualTo(429);
     }
 
