@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * option, its rule and the rejected value, for example {@code maxSessionsPerKey must be positive, but was 0}.
  *
  * <p>The defaults follow the reference pool: 10 sessions per key, TTL 300 s, health check after 60 s idle, acquire
- * and create timeouts 30 s, breaker 5 failures / 60 s, idle keys evicted after 600 s, request timeout 30 s,
- * health-check timeout 5 s, chain {@code PING, SKIP}.
+ * and create timeouts 30 s, idle keys evicted after 600 s, request timeout 30 s, health-check timeout 5 s, chain
+ * {@code PING, SKIP}. The breaker does not: it opens after 5 counted creation failures for 1 s, doubling (with
+ * jitter) on each failed probe up to 30 s, so that a short outage costs about its own length, not a minute
+ * (the reference's 60 s turned a 0.5 s restart into 60 s of refusals).
  */
 public final class PoolConfig {
 
@@ -36,6 +38,7 @@ public final class PoolConfig {
     private final Duration healthCheckInterval;
     private final Duration healthCheckTimeout;
     private final List<HealthCheckMethod> healthCheckMethods;
+    private final boolean healthCheckTimeoutFallsThrough;
     private final Duration keepaliveInterval;
     private final Duration acquireTimeout;
     private final Duration createTimeout;
@@ -68,6 +71,7 @@ public final class PoolConfig {
         healthCheckInterval = b.healthCheckInterval;
         healthCheckTimeout = b.healthCheckTimeout;
         healthCheckMethods = List.copyOf(b.healthCheckMethods);
+        healthCheckTimeoutFallsThrough = b.healthCheckTimeoutFallsThrough;
         keepaliveInterval = b.keepaliveInterval;
         acquireTimeout = b.acquireTimeout;
         createTimeout = b.createTimeout;
@@ -158,6 +162,16 @@ public final class PoolConfig {
         return healthCheckMethods;
     }
 
+    /**
+     * Whether a health-check step that times out hands over to the next step, as the reference pool does
+     * (default false: a step that times out fails the session, because with the default chain {@code PING, SKIP}
+     * a dead session would otherwise pass and the next call would wait the whole request timeout). A step the
+     * server does not implement ({@code METHOD_NOT_FOUND}) always hands over to the next step.
+     */
+    public boolean healthCheckTimeoutFallsThrough() {
+        return healthCheckTimeoutFallsThrough;
+    }
+
     /** Idle sessions unused this long are pinged in the background; zero disables keepalive. */
     public Duration keepaliveInterval() {
         return keepaliveInterval;
@@ -188,17 +202,23 @@ public final class PoolConfig {
         return closeTimeout;
     }
 
-    /** Consecutive session-creation failures for a server URL that open its circuit breaker. */
+    /**
+     * Consecutive counted session-creation failures for a server URL that open its circuit breaker (default 5).
+     * Only failures that say the server is unwell count (refused or reset connections, timeouts, HTTP 5xx, an
+     * answer that is not MCP), never ones that belong to one caller (HTTP 4xx including 429, a rejected header,
+     * cancellation); and a failure counts only if its attempt started after the previous counted failure, so
+     * creations that fail together in one outage count once.
+     */
     public int breakerFailureThreshold() {
         return breakerFailureThreshold;
     }
 
-    /** How long an opened breaker stays open before it lets one probe through. */
+    /** How long an opened breaker stays open before it lets exactly one probe creation through (default 1 s). */
     public Duration breakerOpenDuration() {
         return breakerOpenDuration;
     }
 
-    /** Cap on the open time, which doubles each time a probe fails. */
+    /** Cap on the open time, which doubles (+-10% jitter) each time a probe fails (default 30 s). */
     public Duration breakerMaxOpenDuration() {
         return breakerMaxOpenDuration;
     }
@@ -255,7 +275,8 @@ public final class PoolConfig {
                 + ", maxKeys=" + maxKeys + ", minIdlePerKey=" + minIdlePerKey + ", sessionTtl=" + sessionTtl
                 + ", ttlJitter=" + ttlJitter + ", sessionIdleTimeout=" + sessionIdleTimeout + ", keyIdleTimeout="
                 + keyIdleTimeout + ", healthCheckInterval=" + healthCheckInterval + ", healthCheckTimeout="
-                + healthCheckTimeout + ", healthCheckMethods=" + healthCheckMethods + ", keepaliveInterval="
+                + healthCheckTimeout + ", healthCheckMethods=" + healthCheckMethods
+                + ", healthCheckTimeoutFallsThrough=" + healthCheckTimeoutFallsThrough + ", keepaliveInterval="
                 + keepaliveInterval + ", acquireTimeout=" + acquireTimeout + ", createTimeout=" + createTimeout
                 + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout + ", closeTimeout="
                 + closeTimeout + ", breakerFailureThreshold=" + breakerFailureThreshold + ", breakerOpenDuration="
@@ -280,6 +301,7 @@ public final class PoolConfig {
         private Duration healthCheckInterval = Duration.ofSeconds(60);
         private Duration healthCheckTimeout = Duration.ofSeconds(5);
         private List<HealthCheckMethod> healthCheckMethods = List.of(HealthCheckMethod.PING, HealthCheckMethod.SKIP);
+        private boolean healthCheckTimeoutFallsThrough;
         private Duration keepaliveInterval = Duration.ZERO;
         private Duration acquireTimeout = Duration.ofSeconds(30);
         private Duration createTimeout = Duration.ofSeconds(30);
@@ -287,8 +309,8 @@ public final class PoolConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private int breakerFailureThreshold = 5;
-        private Duration breakerOpenDuration = Duration.ofSeconds(60);
-        private Duration breakerMaxOpenDuration = Duration.ofMinutes(10);
+        private Duration breakerOpenDuration = Duration.ofSeconds(1);
+        private Duration breakerMaxOpenDuration = Duration.ofSeconds(30);
         private Set<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private IdentityExtractor identityExtractor;
         private Consumer<HttpClient.Builder> httpClientCustomizer;
@@ -316,6 +338,7 @@ public final class PoolConfig {
             healthCheckInterval = c.healthCheckInterval;
             healthCheckTimeout = c.healthCheckTimeout;
             healthCheckMethods = c.healthCheckMethods;
+            healthCheckTimeoutFallsThrough = c.healthCheckTimeoutFallsThrough;
             keepaliveInterval = c.keepaliveInterval;
             acquireTimeout = c.acquireTimeout;
             createTimeout = c.createTimeout;
@@ -380,6 +403,15 @@ public final class PoolConfig {
 
         public Builder healthCheckInterval(Duration value) {
             healthCheckInterval = value;
+            return this;
+        }
+
+        /**
+         * Lets a health-check step that times out hand over to the next step instead of failing the session
+         * (the reference pool's behaviour); default false. See {@link PoolConfig#healthCheckTimeoutFallsThrough()}.
+         */
+        public Builder healthCheckTimeoutFallsThrough(boolean value) {
+            healthCheckTimeoutFallsThrough = value;
             return this;
         }
 

@@ -20,10 +20,12 @@ class PoolConfigTest {
         assertThat(c.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.createTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.breakerFailureThreshold()).isEqualTo(5);
-        assertThat(c.breakerOpenDuration()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.breakerOpenDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.breakerMaxOpenDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.keyIdleTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.healthCheckTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.healthCheckTimeoutFallsThrough()).isFalse();
         assertThat(c.healthCheckMethods()).containsExactly(HealthCheckMethod.PING, HealthCheckMethod.SKIP);
         assertThat(c.identityHeaders())
                 .containsExactlyInAnyOrder("authorization", "x-tenant-id", "x-user-id", "x-api-key", "cookie");

@@ -244,6 +244,7 @@ class SessionPoolIntegrationTest extends PoolFixture {
             }
         };
         var pool = pool(door, config().breakerFailureThreshold(2).breakerOpenDuration(Duration.ofSeconds(60))
+                .breakerMaxOpenDuration(Duration.ofMinutes(10))
                 .listener(recorder).build());
         server.failInitialize(500);
         for (int i = 0; i < 2; i++) {

@@ -32,7 +32,7 @@ final class Diagnosis {
 
     /** How the SDK's transports put an HTTP status into their messages. */
     private static final Pattern STATUS = Pattern.compile(
-            "(?:Status code:\\s*|non-OK HTTP code:\\s*|statusCode=)(\\d{3})");
+            "(?:Status code:\\s*|non-OK HTTP code:\\s*|statusCode=|Failed to connect to SSE stream:\\s*)(\\d{3})");
     private static final Pattern MEDIA_TYPE = Pattern.compile("Unknown media type returned:\\s*([^;\\s]*)");
     private static final Pattern URL_QUERY = Pattern.compile("(?i)(\\bhttps?://[^\\s?#\"']*)[?#][^\\s\"']*");
 
@@ -66,14 +66,21 @@ final class Diagnosis {
         if (http.isPresent()) {
             return new CommandFailure(http.get(), t);
         }
-        if (t instanceof SessionCreationException s && s.isCallerSpecific()) {
+        // isCallerSpecific() also covers 4xx other than 401/403 (handled above by status), rejected headers and
+        // cancellation: only the credentials case is diagnosed as such.
+        if (t instanceof SessionCreationException s && s.isCallerSpecific()
+                && String.valueOf(s.getMessage()).contains("rejected the credentials")) {
             return new CommandFailure(credentialsRejected(url, 0, target), t);
         }
         Optional<String> network = networkProblem(t, url, timeout);
         if (network.isPresent()) {
             return new CommandFailure(network.get(), t);
         }
-        if (isTimeout(t)) {
+        // The pool fails an SSE open as soon as the SDK's connect fails (it used to wait for the create timeout):
+        // a stream that closed at once is explained by probing the endpoint, as a timeout is.
+        boolean sseClosed = target.transport() == Transport.SSE && t instanceof SessionCreationException
+                && String.valueOf(t.getMessage()).contains("SSE stream closed before any event");
+        if (isTimeout(t) || sseClosed) {
             if (target.transport() == Transport.SSE && t instanceof SessionCreationException) {
                 Optional<String> probed = EndpointProbe.explainSse(target, timeout);
                 if (probed.isPresent()) {

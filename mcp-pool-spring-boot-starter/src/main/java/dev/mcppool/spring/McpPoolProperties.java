@@ -77,8 +77,8 @@ public record McpPoolProperties(
         @DefaultValue("10s") @Nullable Duration connectTimeout,
         @DefaultValue("5s") @Nullable Duration closeTimeout,
         @DefaultValue("5") int breakerFailureThreshold,
-        @DefaultValue("60s") @Nullable Duration breakerOpenDuration,
-        @DefaultValue("10m") @Nullable Duration breakerMaxOpenDuration,
+        @DefaultValue("1s") @Nullable Duration breakerOpenDuration,
+        @DefaultValue("30s") @Nullable Duration breakerMaxOpenDuration,
         @DefaultValue({"authorization", "x-tenant-id", "x-user-id", "x-api-key", "cookie"})
         @Nullable Set<String> identityHeaders,
         @DefaultValue("mcp-session-pool") @Nullable String clientName,

@@ -8,17 +8,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The circuit breaker of one server URL, counting consecutive session-creation failures.
+ * The circuit breaker of one server URL, counting consecutive session-creation failures by distinct attempts.
  *
  * <pre>
- * CLOSED    --threshold consecutive failures-->  OPEN (for openDuration)
- * OPEN      --open time passed, next creation--> HALF_OPEN (exactly one probe creation runs)
- * HALF_OPEN --probe succeeds-->                  CLOSED
- * HALF_OPEN --probe fails-->                     OPEN (previous open time x2, capped, +-10% jitter)
+ * CLOSED    --threshold consecutive counted failures--> OPEN (for openDuration)
+ * OPEN      --open time passed, next creation-->         HALF_OPEN (exactly one probe creation runs)
+ * HALF_OPEN --probe succeeds-->                          CLOSED
+ * HALF_OPEN --probe fails (server-side)-->               OPEN (previous open time x2, capped, +-10% jitter)
  * </pre>
  *
- * Failures that belong to one caller (HTTP 401/403) are not counted. Thread-safe; the lock guards a few fields
- * and is never held across I/O.
+ * <p>Counting: failures that belong to one caller ({@link Failures#isCallerSpecific}: HTTP 4xx, a rejected header,
+ * the caller giving up) are never counted. A server-side failure counts only if its attempt started after the
+ * previous counted failure (each permit records its attempt's start as a position among all attempts): the creations that were in flight together when a server went away fail
+ * together and count once, so a blip under many callers is one failure, not many. Failures of creations that
+ * started before the breaker opened count nothing more.
+ *
+ * <p>Probe: each permission is a {@link Permit}; the half-open probe's permit is the only one whose outcome (or
+ * abandonment, or caller-specific failure) ends the probe, so a creation that started before the trip and ends
+ * later cannot let a second probe in. Any creation that succeeds closes the breaker: the server answered.
+ *
+ * <p>Thread-safe; the lock guards a few fields and is never held across I/O.
  */
 public final class CircuitBreaker {
 
@@ -38,7 +47,27 @@ public final class CircuitBreaker {
     private int consecutiveFailures;
     private long openUntil;
     private long lastOpenNanos;
-    private boolean probeInFlight;
+    /** The running probe's permit, or null. */
+    private Permit probe;
+    /** Permits granted so far: an attempt's position, which no clock resolution can make ambiguous. */
+    private long attempts;
+    /** {@link #attempts} when the last failure was counted; a failure counts only if its attempt started later. */
+    private long attemptsAtLastCount;
+
+    /** A permission to create a session; the half-open probe's permit is unique, to tell its outcome apart. */
+    public static final class Permit {
+        private final boolean isProbe;
+        private final long attempt;
+
+        private Permit(boolean isProbe, long attempt) {
+            this.isProbe = isProbe;
+            this.attempt = attempt;
+        }
+
+        public boolean isProbe() {
+            return isProbe;
+        }
+    }
 
     public CircuitBreaker(int threshold, Duration openDuration, Duration maxOpenDuration, Transitions transitions) {
         this.threshold = threshold;
@@ -60,35 +89,39 @@ public final class CircuitBreaker {
             return switch (state) {
                 case CLOSED -> 0;
                 case OPEN -> Math.max(0, openUntil - now);
-                case HALF_OPEN -> probeInFlight ? 1 : 0;
+                case HALF_OPEN -> probe != null ? 1 : 0;
             };
         } finally {
             lock.unlock();
         }
     }
 
-    /** Asks to create a session now; in HALF_OPEN only one caller (the probe) gets a yes. */
-    public boolean tryAcquirePermission(long now) {
+    /**
+     * Asks to create a session now; in HALF_OPEN only one caller (the probe) gets a permit.
+     *
+     * @return the permit to report the creation's outcome with, or null if the breaker refuses
+     */
+    public Permit tryAcquire(long now) {
         BreakerState from;
+        Permit permit;
         lock.lock();
         try {
             from = state;
             switch (state) {
                 case CLOSED:
-                    return true;
+                    return new Permit(false, ++attempts);
                 case OPEN:
                     if (now < openUntil) {
-                        return false;
+                        return null;
                     }
                     state = BreakerState.HALF_OPEN;
-                    probeInFlight = true;
+                    permit = probe = new Permit(true, ++attempts);
                     break;
                 case HALF_OPEN:
-                    if (probeInFlight) {
-                        return false;
+                    if (probe != null) {
+                        return null;
                     }
-                    probeInFlight = true;
-                    return true;
+                    return probe = new Permit(true, ++attempts);
                 default:
                     throw new IllegalStateException(state.name());
             }
@@ -96,17 +129,17 @@ public final class CircuitBreaker {
             lock.unlock();
         }
         transitions.changed(from, BreakerState.HALF_OPEN);
-        return true;
+        return permit;
     }
 
-    /** A creation succeeded. */
-    public void onSuccess() {
+    /** A creation succeeded: the server answered, so the breaker closes, whichever creation it was. */
+    public void onSuccess(Permit permit) {
         BreakerState from;
         lock.lock();
         try {
             from = state;
             consecutiveFailures = 0;
-            probeInFlight = false;
+            probe = null;
             lastOpenNanos = 0;
             state = BreakerState.CLOSED;
         } finally {
@@ -118,26 +151,37 @@ public final class CircuitBreaker {
     }
 
     /**
-     * A creation failed. A caller-specific failure (401/403) releases a probe slot but counts nothing.
+     * A creation failed. A caller-specific failure counts nothing (if it was the probe, the next creation probes).
+     * A server-side failure of the probe re-opens the breaker for longer; of an ordinary creation, it counts only
+     * while closed and only if the attempt started after the previous counted failure.
      *
      * @return true if this failure opened the breaker
      */
-    public boolean onFailure(long now, boolean callerSpecific) {
+    public boolean onFailure(Permit permit, long now, boolean callerSpecific) {
         BreakerState from;
         lock.lock();
         try {
             from = state;
+            boolean isRunningProbe = permit != null && permit == probe;
             if (callerSpecific) {
-                probeInFlight = false;
+                if (isRunningProbe) {
+                    probe = null;
+                }
                 return false;
             }
-            consecutiveFailures++;
-            if (state == BreakerState.HALF_OPEN) {
+            if (isRunningProbe && state == BreakerState.HALF_OPEN) {
+                consecutiveFailures++;
                 open(now, Math.min(maxOpenNanos, Math.max(baseOpenNanos, lastOpenNanos * 2)));
-            } else if (state == BreakerState.CLOSED && consecutiveFailures >= threshold) {
-                open(now, baseOpenNanos);
+            } else if (state != BreakerState.CLOSED) {
+                return false; // started before the trip: this outage is already counted
+            } else if (permit.attempt <= attemptsAtLastCount) {
+                return false; // in flight together with the last counted failure: the same outage
             } else {
-                return false;
+                attemptsAtLastCount = attempts;
+                if (++consecutiveFailures < threshold) {
+                    return false;
+                }
+                open(now, baseOpenNanos);
             }
         } finally {
             lock.unlock();
@@ -146,11 +190,13 @@ public final class CircuitBreaker {
         return true;
     }
 
-    /** A creation was abandoned (interrupted, pool closing) without telling anything about the server. */
-    public void onAbandoned() {
+    /** A creation was abandoned (pool closing, a bug) without telling anything about the server. */
+    public void onAbandoned(Permit permit) {
         lock.lock();
         try {
-            probeInFlight = false;
+            if (permit != null && permit == probe) {
+                probe = null;
+            }
         } finally {
             lock.unlock();
         }
@@ -170,7 +216,7 @@ public final class CircuitBreaker {
     boolean isPristine() {
         lock.lock();
         try {
-            return state == BreakerState.CLOSED && consecutiveFailures == 0 && !probeInFlight;
+            return state == BreakerState.CLOSED && consecutiveFailures == 0 && probe == null;
         } finally {
             lock.unlock();
         }
@@ -191,7 +237,7 @@ public final class CircuitBreaker {
                 : nanos;
         lastOpenNanos = nanos;
         openUntil = now + Math.min(maxOpenNanos, jittered);
-        probeInFlight = false;
+        probe = null;
         state = BreakerState.OPEN;
     }
 }

@@ -50,7 +50,8 @@ final class Creations<S> {
     CompletableFuture<PooledEntry<S>> open(Partition<S> p, SessionState target) {
         long start = ticker.nanoTime();
         CircuitBreaker breaker = breakers.of(p.spec.displayUrl());
-        if (!breaker.tryAcquirePermission(start)) {
+        CircuitBreaker.Permit permit = breaker.tryAcquire(start);
+        if (permit == null) {
             engine.creationFailed(p);
             return CompletableFuture.failedFuture(
                     engine.circuitOpen(p.spec, Math.max(1, breaker.blockedForNanos(ticker.nanoTime()))));
@@ -77,11 +78,12 @@ final class Creations<S> {
         opening.whenComplete((session, error) -> {
             try {
                 if (error != null) {
-                    failed(p, breaker, result, unwrap(error), start);
+                    failed(p, breaker, permit, result, unwrap(error), start);
                 } else {
-                    opened(p, breaker, result, session, context, generation, target, start);
+                    opened(p, breaker, permit, result, session, context, generation, target, start);
                 }
             } catch (RuntimeException | Error bug) {
+                breaker.onAbandoned(permit);
                 log.error("Opening a session for {} failed inside the pool", p.key, bug);
                 result.completeExceptionally(bug);
             }
@@ -89,40 +91,44 @@ final class Creations<S> {
         return result;
     }
 
-    private void failed(Partition<S> p, CircuitBreaker breaker, CompletableFuture<PooledEntry<S>> result,
-            Throwable error, long start) {
+    private void failed(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            CompletableFuture<PooledEntry<S>> result, Throwable error, long start) {
         engine.creationFailed(p);
         if (engine.isClosed()) {
-            breaker.onAbandoned();
+            breaker.onAbandoned(permit);
             result.completeExceptionally(engine.poolClosed());
             return;
         }
-        result.completeExceptionally(classify(p, breaker, error, start));
+        result.completeExceptionally(classify(p, breaker, permit, error, start));
     }
 
-    private SessionCreationException classify(Partition<S> p, CircuitBreaker breaker, Throwable error, long start) {
+    private SessionCreationException classify(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            Throwable error, long start) {
         if (error instanceof VirtualMachineError fatal) {
-            breaker.onAbandoned();
+            breaker.onAbandoned(permit);
             throw fatal;
         }
-        boolean callerSpecific = Failures.isCallerSpecific(error);
-        if (breaker.onFailure(ticker.nanoTime(), callerSpecific)) {
+        String callerSide = Failures.callerSide(error);
+        boolean callerSpecific = callerSide != null;
+        if (breaker.onFailure(permit, ticker.nanoTime(), callerSpecific)) {
             counters.breakerTrips.increment();
         }
         counters.creationFailures.increment();
         listener.sessionCreationFailed(p.key, Duration.ofNanos(ticker.nanoTime() - start), error);
-        String why = callerSpecific ? "the server rejected the credentials (HTTP 401/403)" : Failures.describe(error);
+        // A caller-side failure is described by its kind only: the HTTP stack's message may name a rejected header.
+        String why = callerSpecific ? callerSide : Failures.describe(error);
         log.debug("Opening a session for {} failed: {}", p.key, why);
         return new SessionCreationException("could not open an MCP session to " + p.spec.displayUrl() + " ("
                 + p.spec.transport() + "): " + why, error, callerSpecific);
     }
 
-    private void opened(Partition<S> p, CircuitBreaker breaker, CompletableFuture<PooledEntry<S>> result, S session,
+    private void opened(Partition<S> p, CircuitBreaker breaker, CircuitBreaker.Permit permit,
+            CompletableFuture<PooledEntry<S>> result, S session,
             SessionContext context, int generation, SessionState target, long start) {
         long now = ticker.nanoTime();
         PooledEntry<S> e = new PooledEntry<>(session, p, context, now, now + lifetimeNanos(), generation,
                 SessionState.OPENING);
-        breaker.onSuccess();
+        breaker.onSuccess(permit);
         listener.sessionCreated(p.key, Duration.ofNanos(now - start));
         if (engine.accept(p, e, target)) {
             result.complete(e);

@@ -5,7 +5,10 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Classifies the SDK's exceptions, which arrive wrapped in Reactor and runtime exceptions. */
 public final class Failures {
@@ -36,19 +39,63 @@ public final class Failures {
         return false;
     }
 
-    /** The server rejected the caller's credentials (HTTP 401 or 403): the caller's problem, not the server's. */
+    /**
+     * The HTTP status the SDK put in an exception message. Its forms (mcp-core 2.1.0): Streamable HTTP
+     * {@code "Bad Request. Status code:400"}, {@code "Server Not Found. Status code:404"},
+     * {@code "Received unexpected status code: 429"}, {@code "Unrecognized server error when connecting to SSE
+     * stream, status code: 500"}; SSE {@code "Sending message failed with a non-OK HTTP code: 429 - ..."} and, for
+     * the event stream's GET, {@code "Failed to connect to SSE stream: 401"}.
+     */
+    private static final Pattern STATUS = Pattern.compile(
+            "(?:[Ss]tatus code: ?|statusCode=|non-OK HTTP code: ?|Failed to connect to SSE stream: ?)([1-5][0-9][0-9])\\b");
+
+    /**
+     * A creation failure that belongs to one caller and says nothing about the server's health, so it never
+     * counts against the server's circuit breaker: any HTTP 4xx (401/403 credentials, 400 bad request, 404, 429
+     * rate limited), an argument the HTTP stack rejected (an invalid header value: {@link IllegalArgumentException}),
+     * or the caller giving up (cancellation, interrupt). Everything else says the server is unwell: connection
+     * refused or reset, closed channels, timeouts, HTTP 5xx, an answer that is not MCP.
+     */
     public static boolean isCallerSpecific(Throwable t) {
+        return callerSide(t) != null;
+    }
+
+    /** Why a failure is caller-specific, for messages (no header values, no tokens), or null if it is not. */
+    public static String callerSide(Throwable t) {
+        int status = httpStatus(t);
+        if (status >= 500) {
+            return null;
+        }
+        if (find(t, McpHttpClientTransportAuthorizationException.class) != null || status == 401 || status == 403) {
+            return "the server rejected the credentials (HTTP " + (status > 0 ? status : "401/403") + ")";
+        }
+        if (status >= 400) {
+            return "the server refused this caller's request (HTTP " + status + ")";
+        }
+        if (find(t, IllegalArgumentException.class) != null) {
+            return "the HTTP client rejected a request header or argument of this caller";
+        }
+        if (isInterrupt(t) || find(t, CancellationException.class) != null) {
+            return "the caller gave up (interrupted or cancelled)";
+        }
+        return null;
+    }
+
+    /** The HTTP status of the failure (from the SDK's exception or its message), or 0 if none is known. */
+    public static int httpStatus(Throwable t) {
         for (Throwable c = t; c != null; c = next(c)) {
-            if (c instanceof McpHttpClientTransportAuthorizationException) {
-                return true;
+            if (c instanceof McpHttpClientTransportAuthorizationException auth && auth.getResponseInfo() != null) {
+                return auth.getResponseInfo().statusCode();
             }
             String m = c.getMessage();
-            if (m != null && (m.contains("Status code: 401") || m.contains("Status code: 403")
-                    || m.contains("statusCode=401") || m.contains("statusCode=403"))) {
-                return true;
+            if (m != null) {
+                Matcher matcher = STATUS.matcher(m);
+                if (matcher.find()) {
+                    return Integer.parseInt(matcher.group(1));
+                }
             }
         }
-        return false;
+        return 0;
     }
 
     /** The server answered with a JSON-RPC error: the session itself is fine. */

@@ -13,13 +13,16 @@ import java.util.concurrent.CompletableFuture;
  * keepalive ping. Asynchronous: each step is one request on the session, and nothing waits for it on a thread.
  *
  * <p>Chain: a step that passes ends it (healthy); a step that fails ends it (unhealthy); a step the server does not
- * support or that times out hands over to the next step; a chain that runs out is unhealthy.
+ * support ({@code METHOD_NOT_FOUND}) hands over to the next step; a step that times out fails the session (a dead
+ * SSE stream must not pass through {@code SKIP}) unless {@code healthCheckTimeoutFallsThrough} restores the
+ * reference's hand-over; a chain that runs out is unhealthy.
  */
 final class HealthChecker<S> {
 
     private final SessionFactory<S> factory;
     private final List<HealthCheckMethod> chain;
     private final Duration timeout;
+    private final boolean timeoutFallsThrough;
     private final SafeListener listener;
     private final PoolCounters counters;
 
@@ -27,6 +30,7 @@ final class HealthChecker<S> {
         this.factory = factory;
         this.chain = config.healthCheckMethods();
         this.timeout = config.healthCheckTimeout();
+        this.timeoutFallsThrough = config.healthCheckTimeoutFallsThrough();
         this.listener = listener;
         this.counters = counters;
     }
@@ -49,7 +53,8 @@ final class HealthChecker<S> {
         return run(e, method).thenCompose(outcome -> switch (outcome) {
             case PASSED -> CompletableFuture.completedFuture(true);
             case FAILED -> CompletableFuture.completedFuture(false);
-            case UNSUPPORTED, TIMED_OUT -> step(e, index + 1);
+            case UNSUPPORTED -> step(e, index + 1);
+            case TIMED_OUT -> timeoutFallsThrough ? step(e, index + 1) : CompletableFuture.completedFuture(false);
         });
     }
 

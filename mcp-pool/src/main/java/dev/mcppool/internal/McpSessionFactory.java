@@ -66,10 +66,13 @@ public final class McpSessionFactory<S> implements SessionFactory<S> {
     @Override
     public CompletableFuture<S> open(SessionSpec spec, SessionContext context) {
         StdioProcess process = spec.transport() == Transport.STDIO ? stdio.transport(spec) : null;
+        ConnectWatch watch = null;
         S client;
         try {
-            client = kind.build(process != null ? process : transports.transport(spec), context, config,
-                    transports.clientInfo());
+            if (process == null) {
+                watch = new ConnectWatch(transports.transport(spec));
+            }
+            client = kind.build(process != null ? process : watch, context, config, transports.clientInfo());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -86,6 +89,16 @@ public final class McpSessionFactory<S> implements SessionFactory<S> {
                         + config.createTimeout()), result, false);
             }
         }, config.createTimeout().toNanos());
+        if (watch != null) {
+            // The SDK logs a failed connect (SSE: connection refused) but leaves initialize waiting: fail it now.
+            // The handshake still running is closed when it ends, as after the create timeout.
+            watch.failed().thenAccept(error -> {
+                if (failing.compareAndSet(false, true)) {
+                    deadline.cancel();
+                    fail(client, null, error, result, false);
+                }
+            });
+        }
         track(handshake.handle((initialized, error) -> {
             deadline.cancel();
             if (error == null) {

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of the test server that forwards requests at once but can hold back the
@@ -22,6 +23,8 @@ final class SlowResponseProxy implements AutoCloseable {
     private final int upstreamPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile long responseDelayMillis;
+    /** Connections clients opened to the proxy: what a server address sees, even while the server is down. */
+    final AtomicInteger connections = new AtomicInteger();
 
     SlowResponseProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -48,8 +51,15 @@ final class SlowResponseProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                connections.incrementAndGet();
                 Socket server = new Socket();
-                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2_000);
+                try {
+                    server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2_000);
+                } catch (IOException upstreamDown) {
+                    closeQuietly(client); // the server is down: the client sees its connection closed
+                    closeQuietly(server);
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(server);
                 pump(client, server, false);
