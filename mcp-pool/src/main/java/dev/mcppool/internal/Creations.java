@@ -63,7 +63,7 @@ final class Creations<S> {
             // Registered before the check, as close() sets the flag before it looks at what is pending: either
             // close() waits for this creation, or this creation sees the pool closed and never starts.
             engine.creationFailed(p);
-            breaker.onAbandoned();
+            breaker.onAbandoned(permit);
             result.completeExceptionally(engine.poolClosed());
             return result;
         }
