@@ -84,15 +84,7 @@ abstract class PoolFixture {
     void closePoolsAndCheckLeaks() {
         server.clearFaults();
         server.clearInitializeFault();
-        AssertionError first = null;
-        for (TestPool pool : pools) {
-            try {
-                pool.closeAndCheck();
-            } catch (AssertionError e) {
-                pool.close(); // every pool is closed, whatever the first failure
-                first = first == null ? e : first;
-            }
-        }
+        AssertionError first = TestPool.closeAllAndCheck(pools);
         afterPools.forEach(Runnable::run);
         try {
             server.awaitLiveSessions(0, Duration.ofSeconds(10));

@@ -14,15 +14,19 @@ public final class TestLease implements AutoCloseable {
 
     private final SessionLease sync;
     private final AsyncSessionLease async;
+    /** Whichever of the two it is, for what both leases offer alike. */
+    private final Lease lease;
 
     TestLease(SessionLease lease) {
         this.sync = lease;
         this.async = null;
+        this.lease = lease;
     }
 
     TestLease(AsyncSessionLease lease) {
         this.sync = null;
         this.async = lease;
+        this.lease = lease;
     }
 
     public McpSchema.CallToolResult callTool(String tool, Map<String, Object> arguments) {
@@ -52,40 +56,28 @@ public final class TestLease implements AutoCloseable {
     }
 
     public PoolKey key() {
-        return sync != null ? sync.key() : async.key();
+        return lease.key();
     }
 
     public void markBroken() {
-        if (sync != null) {
-            sync.markBroken();
-        } else {
-            async.markBroken();
-        }
+        lease.markBroken();
     }
 
     public void setCallHeaders(Map<String, String> headers) {
-        if (sync != null) {
-            sync.setCallHeaders(headers);
-        } else {
-            async.setCallHeaders(headers);
-        }
+        lease.setCallHeaders(headers);
     }
 
     public boolean isClosed() {
-        return sync != null ? sync.isClosed() : async.isClosed();
+        return lease.isClosed();
     }
 
     @Override
     public void close() {
-        if (sync != null) {
-            sync.close();
-        } else {
-            async.close();
-        }
+        lease.close();
     }
 
     @Override
     public String toString() {
-        return String.valueOf(sync != null ? sync : async);
+        return String.valueOf(lease);
     }
 }

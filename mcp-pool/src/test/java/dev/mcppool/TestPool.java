@@ -31,11 +31,14 @@ public final class TestPool implements AutoCloseable {
     private final Door door;
     private final McpSessionPool sync;
     private final McpAsyncSessionPool async;
+    /** Whichever of the two it is, for what both doors offer alike. */
+    private final AbstractSessionPool<?> pool;
 
     private TestPool(McpSessionPool sync, McpAsyncSessionPool async) {
         this.door = sync != null ? Door.SYNC : Door.ASYNC;
         this.sync = sync;
         this.async = async;
+        this.pool = sync != null ? sync : async;
     }
 
     public static TestPool create(Door door, PoolConfig config) {
@@ -73,11 +76,11 @@ public final class TestPool implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ keys, leases
 
     public Route route(McpTarget target, CallerIdentity identity) {
-        return sync != null ? sync.route(target, identity) : async.route(target, identity);
+        return pool.route(target, identity);
     }
 
     public Route route(McpTarget target, CallerIdentity identity, String scope) {
-        return sync != null ? sync.route(target, identity, scope) : async.route(target, identity, scope);
+        return pool.route(target, identity, scope);
     }
 
     public TestLease acquire(McpTarget target, CallerIdentity identity) {
@@ -134,32 +137,28 @@ public final class TestPool implements AutoCloseable {
     }
 
     public int drain() {
-        return sync != null ? sync.drain() : async.drain();
+        return pool.drain();
     }
 
     public Duration maintain() {
-        return sync != null ? sync.maintain() : async.maintain();
+        return pool.maintain();
     }
 
     public PoolStats stats() {
-        return sync != null ? sync.stats() : async.stats();
+        return pool.stats();
     }
 
     public String name() {
-        return sync != null ? sync.name() : async.name();
+        return pool.name();
     }
 
     public boolean isClosed() {
-        return sync != null ? sync.isClosed() : async.isClosed();
+        return pool.isClosed();
     }
 
     @Override
     public void close() {
-        if (sync != null) {
-            sync.close();
-        } else {
-            async.close();
-        }
+        pool.close();
     }
 
     /**
@@ -167,6 +166,23 @@ public final class TestPool implements AutoCloseable {
      * being created or waited for (background work allowed to finish); then closed, nothing is left leased and
      * every permit is back.
      */
+    /**
+     * {@link #closeAndCheck()} for every pool: each is closed whatever fails first; returns the first failure, or
+     * null.
+     */
+    public static AssertionError closeAllAndCheck(java.util.List<TestPool> pools) {
+        AssertionError first = null;
+        for (TestPool pool : pools) {
+            try {
+                pool.closeAndCheck();
+            } catch (AssertionError e) {
+                pool.close();
+                first = first == null ? e : first;
+            }
+        }
+        return first;
+    }
+
     public void closeAndCheck() {
         if (!isClosed()) {
             Awaitility.await("every lease of " + this + " returned").atMost(Duration.ofSeconds(15))
@@ -185,7 +201,7 @@ public final class TestPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return door + " " + (sync != null ? sync : async);
+        return door + " " + pool;
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -2,7 +2,6 @@ package dev.mcppool.internal;
 
 import dev.mcppool.DiscardReason;
 import dev.mcppool.PoolClosedException;
-import dev.mcppool.PoolKey;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -161,10 +160,6 @@ final class AcquireOperation<S> {
         } else {
             engine.release(e, null, false);
         }
-    }
-
-    PoolKey key() {
-        return spec.key();
     }
 
     @SuppressWarnings("unchecked")

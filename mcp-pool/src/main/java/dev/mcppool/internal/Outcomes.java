@@ -49,10 +49,6 @@ final class Outcomes<S> {
         reasons.add(reason);
     }
 
-    boolean isEmpty() {
-        return deliveries == null && discards == null;
-    }
-
     int deliveryCount() {
         return deliveries == null ? 0 : deliveries.size();
     }

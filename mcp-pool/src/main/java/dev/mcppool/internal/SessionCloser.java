@@ -98,8 +98,4 @@ final class SessionCloser<S> {
         return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
     }
 
-    /** Sessions whose close is queued or running. */
-    int pending() {
-        return queue.size() + inFlight.get();
-    }
 }

@@ -10,7 +10,6 @@ import dev.mcppool.Transport;
 import java.time.Duration;
 import java.util.Map;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,7 +39,6 @@ class HealthCheckTimeoutTest extends ReliabilityFixture {
         assertThat(server.initializeCount() - initializes).as("a new session replaced the one that failed").isEqualTo(1);
         assertThat(tookMs).as("bounded by the health-check timeout, not the request timeout").isLessThan(3_000);
         server.clearFaults();
-        settle();
     }
 
     @ParameterizedTest
@@ -57,11 +55,6 @@ class HealthCheckTimeoutTest extends ReliabilityFixture {
         assertThat(pool.stats().healthCheckFailures()).isZero();
         assertThat(server.initializeCount() - initializes).as("the session passed through SKIP").isZero();
         server.clearFaults();
-        settle();
     }
 
-    /** The late pings finish on the server before the fixture counts its sessions. */
-    private static void settle() {
-        Awaitility.await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5)).until(() -> true);
-    }
 }

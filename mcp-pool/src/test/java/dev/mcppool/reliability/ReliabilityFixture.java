@@ -98,15 +98,7 @@ abstract class ReliabilityFixture {
         if (!server.isRunning()) {
             server.restart();
         }
-        AssertionError first = null;
-        for (TestPool pool : pools) {
-            try {
-                pool.closeAndCheck();
-            } catch (AssertionError e) {
-                pool.close(); // every pool is closed, whatever the first failure
-                first = first == null ? e : first;
-            }
-        }
+        AssertionError first = TestPool.closeAllAndCheck(pools);
         try {
             server.awaitLiveSessions(0, Duration.ofSeconds(15));
         } catch (AssertionError e) {
